@@ -1,0 +1,346 @@
+// Package load turns the bytes of a request file into a YAML node tree and
+// the JSON value the schema validates, strictly: a request file is data from
+// an untrusted pull request, so every YAML feature it has no use for
+// (anchors, aliases, merge keys, tags, several documents) is refused with a
+// located finding instead of being interpreted.
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/locate"
+)
+
+const (
+	// Rule is the rule id of every loading finding.
+	Rule = "yaml"
+	// MaxSize bounds a request file: a real one is about 1 KiB.
+	MaxSize = 64 << 10
+	// MaxDepth bounds the nesting of mappings and sequences: the format needs 3.
+	MaxDepth = 16
+)
+
+// Document is a loaded request file.
+type Document struct {
+	Source []byte
+	// Root is the top node of the document (a mapping for any sensible
+	// file); nil when the file could not be parsed.
+	Root *yaml.Node
+	// Value is the JSON value of the document: map[string]any, []any,
+	// string, json.Number, bool or nil. It is nil when a structural problem
+	// makes the content untrustworthy; the findings then say why.
+	Value any
+	// Valid reports whether Value was built (the file parsed and has no
+	// structural problem).
+	Valid bool
+}
+
+// Parse loads src. It never panics: whatever the input, the result is a
+// document and the findings (rule "yaml", Path left empty) that explain what
+// was refused.
+func Parse(src []byte) (doc *Document, problems []finding.Finding) {
+	doc = &Document{Source: src}
+	defer func() {
+		// The YAML library is third-party code fed with hostile input: a
+		// panic in it must become a finding, not a crash of the whole run.
+		if r := recover(); r != nil {
+			doc.Root, doc.Value, doc.Valid = nil, nil, false
+			problems = append(problems, fileProblem(finding.T(
+				"le fichier n'a pas pu être lu comme du YAML (erreur interne de l'analyseur)",
+				"the file could not be read as YAML (internal parser error)")))
+		}
+	}()
+	if len(src) > MaxSize {
+		return doc, []finding.Finding{fileProblem(finding.Tf(
+			"fichier trop grand : %d octets, 64 Kio au plus (une demande fait environ 1 Kio)",
+			"file too large: %d bytes, 64 KiB at most (a request is about 1 KiB)", len(src)))}
+	}
+	if line, col, ok := invalidUTF8(src); !ok {
+		return doc, []finding.Finding{at(line, col, "", finding.T(
+			"texte non UTF-8 : enregistrez le fichier en UTF-8",
+			"text is not UTF-8: save the file as UTF-8"))}
+	}
+
+	root, err := parseSingle(src)
+	if err != nil {
+		return doc, []finding.Finding{err.finding(src)}
+	}
+	doc.Root = root
+	b := builder{}
+	value := b.value(root, "", 1)
+	if len(b.problems) > 0 && b.fatal {
+		return doc, b.problems
+	}
+	doc.Value, doc.Valid = value, true
+	return doc, b.problems
+}
+
+// parseError is a problem found while parsing the stream.
+type parseError struct {
+	line, column int
+	msg          finding.Text
+}
+
+func (e *parseError) finding(src []byte) finding.Finding {
+	col := e.column
+	if e.line > 0 && col == 0 {
+		col = firstColumn(src, e.line)
+	}
+	return at(e.line, col, "", e.msg)
+}
+
+// parseSingle parses exactly one non-empty document.
+func parseSingle(src []byte) (*yaml.Node, *parseError) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &parseError{line: 1, column: 1, msg: finding.T(
+				"fichier vide : une demande commence par « apiVersion: fsgate/v1 »",
+				"empty file: a request starts with “apiVersion: fsgate/v1”")}
+		}
+		return nil, syntaxError(err)
+	}
+	var root *yaml.Node
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+		root = doc.Content[0]
+	}
+	if root == nil || (root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" && root.Style == 0) {
+		return nil, &parseError{line: 1, column: 1, msg: finding.T(
+			"document vide : une demande commence par « apiVersion: fsgate/v1 »",
+			"empty document: a request starts with “apiVersion: fsgate/v1”")}
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+		return root, nil
+	case err != nil:
+		return nil, syntaxError(err)
+	default:
+		line := next.Line
+		if len(next.Content) > 0 {
+			line = next.Content[0].Line
+		}
+		return nil, &parseError{line: max(line-1, 1), msg: finding.T(
+			"plusieurs documents dans un fichier : une demande par fichier, retirez « --- » et ce qui suit",
+			"several documents in one file: one request per file, remove “---” and what follows")}
+	}
+}
+
+var lineInError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError translates the YAML library's error into a located finding.
+// The library's wording is kept as a detail after a French explanation of
+// the usual causes.
+func syntaxError(err error) *parseError {
+	text := err.Error()
+	line, detail := 0, strings.TrimPrefix(text, "yaml: ")
+	if m := lineInError.FindStringSubmatch(text); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		detail = m[2]
+	}
+	fr, en := "syntaxe YAML invalide", "invalid YAML syntax"
+	switch {
+	case strings.Contains(detail, "mapping values are not allowed"):
+		fr += " : un « : » inattendu ; mettez entre guillemets une valeur qui contient « : »"
+		en += ": unexpected “:”; quote a value that contains “:”"
+	case strings.Contains(detail, "found character that cannot start any token"),
+		strings.Contains(detail, "found a tab character"):
+		fr += " : caractère interdit ici (une tabulation ? indentez avec des espaces)"
+		en += ": character not allowed here (a tab? indent with spaces)"
+	case strings.Contains(detail, "did not find expected key"),
+		strings.Contains(detail, "did not find expected '-' indicator"):
+		fr += " : indentation incohérente ; alignez les clés d'un même bloc"
+		en += ": inconsistent indentation; align the keys of a block"
+	case strings.Contains(detail, "could not find expected ':'"):
+		fr += " : il manque « : » après une clé"
+		en += ": a key is missing its “:”"
+	case strings.Contains(detail, "found unexpected end of stream"),
+		strings.Contains(detail, "did not find expected node content"),
+		strings.Contains(detail, "did not find expected ',' or"):
+		fr += " : guillemet ou crochet non fermé"
+		en += ": unclosed quote or bracket"
+	case strings.Contains(detail, "exceeded max depth"):
+		fr += " : imbrication trop profonde"
+		en += ": nesting too deep"
+	case strings.Contains(detail, "control characters are not allowed"):
+		fr += " : caractère de contrôle interdit"
+		en += ": control character not allowed"
+	}
+	// The library's detail is about syntax, never about the file's values,
+	// so it cannot leak a secret; it helps the reader who knows YAML.
+	return &parseError{line: max(line, 1), msg: finding.Tf(fr+" (%s)", en+" (%s)", detail)}
+}
+
+// builder converts a node tree into a JSON value, collecting problems.
+type builder struct {
+	problems []finding.Finding
+	fatal    bool
+}
+
+func (b *builder) refuse(n *yaml.Node, pointer string, msg finding.Text) {
+	b.problems = append(b.problems, at(n.Line, n.Column, pointer, msg))
+	b.fatal = true
+}
+
+func (b *builder) value(n *yaml.Node, pointer string, depth int) any {
+	if n.Anchor != "" {
+		b.refuse(n, pointer, finding.Tf(
+			"ancre « &%s » interdite : écrivez la valeur en entier",
+			"anchor “&%s” not allowed: write the value in full", n.Anchor))
+	}
+	if n.Style&yaml.TaggedStyle != 0 {
+		b.refuse(n, pointer, finding.Tf(
+			"étiquette YAML « %s » interdite : écrivez une valeur simple",
+			"YAML tag “%s” not allowed: write a plain value", n.Tag))
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		b.refuse(n, pointer, finding.Tf(
+			"alias « *%s » interdit : écrivez la valeur en entier",
+			"alias “*%s” not allowed: write the value in full", n.Value))
+		return nil
+	case yaml.MappingNode:
+		if depth > MaxDepth {
+			b.refuse(n, pointer, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
+			return nil
+		}
+		obj := make(map[string]any, len(n.Content)/2)
+		seen := make(map[string]int, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				b.refuse(k, pointer, finding.T("clé complexe interdite : une clé est un simple mot", "complex key not allowed: a key is a plain word"))
+				continue
+			}
+			if k.Tag == "!!merge" {
+				b.refuse(k, pointer, finding.T("clé de fusion « << » interdite : écrivez chaque champ", "merge key “<<” not allowed: write each field"))
+				continue
+			}
+			child := pointer + "/" + locate.Escape(k.Value)
+			if k.Anchor != "" || k.Style&yaml.TaggedStyle != 0 {
+				b.value(k, child, depth+1) // reports the anchor or tag
+			}
+			if first, dup := seen[k.Value]; dup {
+				b.refuse(k, child, finding.Tf(
+					"clé « %s » en double (déjà définie ligne %d) : gardez-en une seule",
+					"duplicate key “%s” (already defined on line %d): keep only one", truncate(k.Value), first))
+				continue
+			}
+			seen[k.Value] = k.Line
+			obj[k.Value] = b.value(v, child, depth+1)
+		}
+		return obj
+	case yaml.SequenceNode:
+		if depth > MaxDepth {
+			b.refuse(n, pointer, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
+			return nil
+		}
+		arr := make([]any, len(n.Content))
+		for i, item := range n.Content {
+			arr[i] = b.value(item, pointer+"/"+strconv.Itoa(i), depth+1)
+		}
+		return arr
+	case yaml.ScalarNode:
+		return b.scalar(n, pointer)
+	}
+	b.refuse(n, pointer, finding.T("élément YAML inattendu", "unexpected YAML element"))
+	return nil
+}
+
+// jsonNumber is the grammar of a JSON number: anything else YAML would read
+// as a number is ambiguous (01000 is octal in YAML 1.1, 1_000 is 1000…).
+var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+
+func (b *builder) scalar(n *yaml.Node, pointer string) any {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Value
+	}
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		// YAML 1.2 reads only true/false as booleans; True and TRUE too.
+		return strings.EqualFold(n.Value, "true")
+	case "!!int", "!!float":
+		if jsonNumber.MatchString(n.Value) {
+			return json.Number(n.Value)
+		}
+		// 01000, 0x1F, +33612345678, 1_000, .inf: YAML gives these a
+		// meaning the author rarely intended. Keep the text and ask for
+		// quotes, so the value is never silently changed.
+		b.problems = append(b.problems, at(n.Line, n.Column, pointer, finding.Tf(
+			"nombre ambigu « %s » : mettez-le entre guillemets si c'est du texte, ou écrivez un nombre décimal simple",
+			"ambiguous number “%s”: quote it if it is text, or write a plain decimal number", truncate(n.Value))))
+		return n.Value
+	}
+	// Strings, and timestamps: an unquoted date stays the text written.
+	return n.Value
+}
+
+func at(line, col int, pointer string, msg finding.Text) finding.Finding {
+	return finding.Finding{Line: line, Column: col, Pointer: pointer, Rule: Rule, Severity: finding.Error, Message: msg}
+}
+
+func fileProblem(msg finding.Text) finding.Finding { return at(1, 1, "", msg) }
+
+// invalidUTF8 returns the position of the first byte that is not UTF-8.
+func invalidUTF8(src []byte) (line, col int, ok bool) {
+	if utf8.Valid(src) {
+		return 0, 0, true
+	}
+	line, col = 1, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col, false
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return line, col, false
+}
+
+// firstColumn is the column of the first tab, or else of the first
+// non-blank character, of a 1-based line: the YAML library gives a line but
+// no column for syntax errors, and this is where the eye should go.
+func firstColumn(src []byte, line int) int {
+	text := lineText(src, line)
+	if i := strings.IndexByte(text, '\t'); i >= 0 {
+		return utf8.RuneCountInString(text[:i]) + 1
+	}
+	trimmed := strings.TrimLeft(text, " ")
+	return len(text) - len(trimmed) + 1
+}
+
+// lineText returns a 1-based line of src without its line ending.
+func lineText(src []byte, line int) string {
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return ""
+		}
+		src = src[j+1:]
+	}
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
+	}
+	return strings.TrimSuffix(string(src), "\r")
+}
+
+// truncate shortens a value quoted in a message.
+func truncate(s string) string { return finding.Show(s) }

@@ -1,0 +1,99 @@
+// Package rules holds every named check of a request: the business rules of
+// the FranceConnect form and the security rules on URIs, addresses and text.
+// A rule is a value (id, severity, summary, check); the registry below is the
+// data that `fsgate rules`, the documentation test and the engine all read.
+package rules
+
+import (
+	"io/fs"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/locate"
+	"github.com/fsgate/fsgate/internal/request"
+)
+
+// File is what a rule sees of one request file.
+type File struct {
+	Path    string      // relative to the repository root, with '/'
+	Mode    fs.FileMode // type bits from Lstat: a symlink is never read
+	Source  []byte      // raw bytes (nil when not read)
+	Root    *yaml.Node  // nil when the file did not parse
+	Request *request.Request
+}
+
+// Loaded reports whether the file parsed into a request.
+func (f *File) Loaded() bool { return f.Request != nil }
+
+// KeyPosition is the position of the key of the entry at pointer (for "this
+// field should not be here").
+func (f *File) KeyPosition(pointer string) (line, col int) {
+	return locate.Position(f.Root, pointer, locate.AtKey)
+}
+
+// Context is what rules may know beyond the files.
+type Context struct {
+	// Today is the date the date rules compare with (--today).
+	Today time.Time
+}
+
+// Rule is one named check.
+type Rule struct {
+	ID       string
+	Severity finding.Severity // the usual severity; a check may lower it per finding
+	Summary  finding.Text     // one line, for `fsgate rules` and SARIF
+
+	// Check looks at one file. It runs only on files that loaded, unless
+	// OnUnloaded is set (rules about the path itself).
+	Check      func(ctx *Context, f *File) []finding.Finding
+	OnUnloaded bool
+	// CheckAll looks at every loaded file at once (cross-file rules). Each
+	// finding must set its Path.
+	CheckAll func(ctx *Context, files []*File) []finding.Finding
+}
+
+// Builtin rules have no check function here: the loader and the schema
+// produce their findings.
+var (
+	YAML = &Rule{ID: "yaml", Severity: finding.Error, Summary: finding.T(
+		"le fichier est du YAML simple : un document, sans ancre, alias, étiquette ni clé en double",
+		"the file is plain YAML: one document, no anchor, alias, tag or duplicate key")}
+	Schema = &Rule{ID: "schema", Severity: finding.Error, Summary: finding.T(
+		"le contenu respecte le schéma : champs connus, types, valeurs permises",
+		"the content follows the schema: known fields, types, allowed values")}
+)
+
+// All returns every rule, in a stable order: builtin ones first, then each
+// family in the order a publisher meets the problems.
+func All() []*Rule {
+	return registry()
+}
+
+var registry = func() func() []*Rule {
+	var all []*Rule
+	all = append(all, YAML, Schema, fileLocation)
+	all = append(all, formRules()...)
+	all = append(all, uriRules()...)
+	all = append(all, ipRules()...)
+	all = append(all, textRules()...)
+	all = append(all, crossFileRules()...)
+	return func() []*Rule { return all }
+}()
+
+// Lookup returns the rule with id, or nil.
+func Lookup(id string) *Rule {
+	i := slices.IndexFunc(registry(), func(r *Rule) bool { return r.ID == id })
+	if i < 0 {
+		return nil
+	}
+	return registry()[i]
+}
+
+// At builds a finding at the value of pointer; the engine fills the path,
+// rule, severity and position.
+func At(pointer string, msg finding.Text) finding.Finding {
+	return finding.Finding{Pointer: pointer, Message: msg}
+}
