@@ -5,4 +5,6 @@ import (
 	"io"
 )
 
-func writeGitHub(w io.Writer, in *Input) error { return errors.New("github format: not implemented yet") }
+func writeGitHub(w io.Writer, in *Input) error {
+	return errors.New("github format: not implemented yet")
+}

@@ -5,4 +5,6 @@ import (
 	"io"
 )
 
-func writeMarkdown(w io.Writer, in *Input) error { return errors.New("markdown format: not implemented yet") }
+func writeMarkdown(w io.Writer, in *Input) error {
+	return errors.New("markdown format: not implemented yet")
+}
