@@ -13,7 +13,7 @@ import (
 var secretLike = regexp.MustCompile(`^[A-Za-z0-9+/=_.-]{20,}$`)
 
 // Show renders a value for a message: short, on one line, and never a
-// secret. Strings are shown as written (not quoted); the caller decides on
+// secret (a secret-looking value is shown as "•••"). Strings are shown as written (not quoted); the caller decides on
 // code spans.
 func Show(v any) string {
 	switch v := v.(type) {
@@ -32,7 +32,7 @@ func Show(v any) string {
 
 func showString(s string) string {
 	if LooksSecret(s) {
-		return "(valeur masquée)"
+		return "•••"
 	}
 	// One line: a newline would break every line-oriented output.
 	s = strings.Map(func(r rune) rune {

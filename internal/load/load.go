@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strconv"
@@ -61,9 +62,9 @@ func Parse(src []byte) (doc *Document, problems []finding.Finding) {
 		}
 	}()
 	if len(src) > MaxSize {
-		return doc, []finding.Finding{fileProblem(finding.Tf(
-			"fichier trop grand : %d octets, 64 Kio au plus (une demande fait environ 1 Kio)",
-			"file too large: %d bytes, 64 KiB at most (a request is about 1 KiB)", len(src)))}
+		return doc, []finding.Finding{fileProblem(finding.T(
+			"fichier trop grand : 64 Kio au plus (une demande fait environ 1 Kio)",
+			"file too large: 64 KiB at most (a request is about 1 KiB)"))}
 	}
 	if line, col, ok := invalidUTF8(src); !ok {
 		return doc, []finding.Finding{at(line, col, "", finding.T(
@@ -73,11 +74,15 @@ func Parse(src []byte) (doc *Document, problems []finding.Finding) {
 
 	root, err := parseSingle(src)
 	if err != nil {
+		if err.detail != "" {
+			err.line, err.column = locateSyntaxError(src, err)
+		}
 		return doc, []finding.Finding{err.finding(src)}
 	}
 	doc.Root = root
 	b := builder{}
 	value := b.value(root, "", 1)
+	b.finish()
 	if len(b.problems) > 0 && b.fatal {
 		return doc, b.problems
 	}
@@ -89,6 +94,7 @@ func Parse(src []byte) (doc *Document, problems []finding.Finding) {
 type parseError struct {
 	line, column int
 	msg          finding.Text
+	detail       string // the library's own words, for syntax errors
 }
 
 func (e *parseError) finding(src []byte) finding.Finding {
@@ -179,13 +185,68 @@ func syntaxError(err error) *parseError {
 	}
 	// The library's detail is about syntax, never about the file's values,
 	// so it cannot leak a secret; it helps the reader who knows YAML.
-	return &parseError{line: max(line, 1), msg: finding.Tf(fr+" (%s)", en+" (%s)", detail)}
+	return &parseError{line: max(line, 1), detail: detail, msg: finding.Tf(fr+" (%s)", en+" (%s)", detail)}
+}
+
+// locateSyntaxError finds the line where a syntax error really is. The
+// library reports the line where the enclosing block starts, 0-based for
+// parser errors, so "line 6" may mean a problem on line 21. The first line
+// at which a prefix of the file fails with the same error is the line to
+// fix; this costs one parse per line, on broken files only.
+func locateSyntaxError(src []byte, e *parseError) (line, col int) {
+	line = e.line
+	ends := lineEnds(src)
+	for k, end := range ends {
+		var n yaml.Node
+		err := yaml.Unmarshal(src[:end], &n)
+		if err == nil {
+			continue
+		}
+		if m := lineInError.FindStringSubmatch(err.Error()); m != nil && m[2] == e.detail ||
+			strings.TrimPrefix(err.Error(), "yaml: ") == e.detail {
+			line = k + 1
+			break
+		}
+	}
+	text := lineText(src, line)
+	if strings.Contains(e.detail, "mapping values are not allowed") {
+		// The culprit is the second ": " of the line, after the key's own.
+		if first := strings.Index(text, ": "); first >= 0 {
+			if second := strings.Index(text[first+2:], ": "); second >= 0 {
+				return line, utf8.RuneCountInString(text[:first+2+second]) + 1
+			}
+		}
+	}
+	return line, firstColumn(src, line)
+}
+
+// lineEnds returns the offset just past each line of src.
+func lineEnds(src []byte) []int {
+	var ends []int
+	for i, c := range src {
+		if c == '\n' {
+			ends = append(ends, i+1)
+		}
+	}
+	if len(src) > 0 && src[len(src)-1] != '\n' {
+		ends = append(ends, len(src))
+	}
+	return ends
 }
 
 // builder converts a node tree into a JSON value, collecting problems.
 type builder struct {
 	problems []finding.Finding
 	fatal    bool
+	// repeats counts the occurrences of a kind of refusal (anchor, alias,
+	// tag) beyond the first, which alone gets a finding: an alias bomb must
+	// give one clear line, not thousands.
+	repeats map[string]*repeat
+}
+
+type repeat struct {
+	index int // of the first finding in problems
+	count int
 }
 
 func (b *builder) refuse(n *yaml.Node, pointer string, msg finding.Text) {
@@ -193,22 +254,46 @@ func (b *builder) refuse(n *yaml.Node, pointer string, msg finding.Text) {
 	b.fatal = true
 }
 
+// refuseOnce reports the first occurrence of a kind and counts the others.
+func (b *builder) refuseOnce(kind string, n *yaml.Node, pointer string, msg finding.Text) {
+	if r, ok := b.repeats[kind]; ok {
+		r.count++
+		return
+	}
+	if b.repeats == nil {
+		b.repeats = map[string]*repeat{}
+	}
+	b.repeats[kind] = &repeat{index: len(b.problems)}
+	b.refuse(n, pointer, msg)
+}
+
+// finish appends the count of repeated refusals to their first finding.
+func (b *builder) finish() {
+	for _, r := range b.repeats {
+		if r.count > 0 {
+			p := &b.problems[r.index]
+			p.Message.FR += fmt.Sprintf(" (et %d autres plus loin)", r.count)
+			p.Message.EN += fmt.Sprintf(" (and %d more further down)", r.count)
+		}
+	}
+}
+
 func (b *builder) value(n *yaml.Node, pointer string, depth int) any {
 	if n.Anchor != "" {
-		b.refuse(n, pointer, finding.Tf(
+		b.refuseOnce("anchor", n, pointer, finding.Tf(
 			"ancre « &%s » interdite : écrivez la valeur en entier",
-			"anchor “&%s” not allowed: write the value in full", n.Anchor))
+			"anchor “&%s” not allowed: write the value in full", truncate(n.Anchor)))
 	}
 	if n.Style&yaml.TaggedStyle != 0 {
-		b.refuse(n, pointer, finding.Tf(
+		b.refuseOnce("tag", n, pointer, finding.Tf(
 			"étiquette YAML « %s » interdite : écrivez une valeur simple",
-			"YAML tag “%s” not allowed: write a plain value", n.Tag))
+			"YAML tag “%s” not allowed: write a plain value", truncate(n.Tag)))
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		b.refuse(n, pointer, finding.Tf(
+		b.refuseOnce("alias", n, pointer, finding.Tf(
 			"alias « *%s » interdit : écrivez la valeur en entier",
-			"alias “*%s” not allowed: write the value in full", n.Value))
+			"alias “*%s” not allowed: write the value in full", truncate(n.Value)))
 		return nil
 	case yaml.MappingNode:
 		if depth > MaxDepth {

@@ -50,11 +50,11 @@ func writeText(w io.Writer, in *Input) error {
 				lines[f.Path] = src
 			}
 			if f.Line <= len(src) {
-				text := src[f.Line-1]
+				text, col := window(src[f.Line-1], f.Column)
 				gutter := fmt.Sprintf("%d", f.Line)
 				pad := strings.Repeat(" ", len(gutter))
 				fmt.Fprintf(bw, "%s %s %s\n", paint(ansiGray, gutter), paint(ansiGray, "|"), sanitizeLine(text))
-				fmt.Fprintf(bw, "%s %s %s\n", pad, paint(ansiGray, "|"), paint(ansiCyan, caret(text, f.Column)))
+				fmt.Fprintf(bw, "%s %s %s\n", pad, paint(ansiGray, "|"), paint(ansiCyan, caret(text, col)))
 			}
 		}
 		if f.Suggestion != "" {
@@ -129,4 +129,25 @@ func caret(line string, col int) string {
 		b.WriteByte('~')
 	}
 	return b.String()
+}
+
+// window cuts a long line to the part around the column, so that a
+// 40,000-character line prints as one readable line; it returns the
+// excerpt and the column within it.
+func window(line string, col int) (string, int) {
+	const before, after = 40, 80
+	runes := []rune(line)
+	if len(runes) <= before+after {
+		return line, col
+	}
+	start := max(0, min(col-1-before, len(runes)))
+	end := min(len(runes), start+before+after)
+	excerpt := string(runes[start:end])
+	if end < len(runes) {
+		excerpt += "…"
+	}
+	if start > 0 {
+		return "…" + excerpt, col - start + 1
+	}
+	return excerpt, col
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -81,7 +82,7 @@ func checkFileLocation(_ *Context, f *File) []finding.Finding {
 	if slices.Contains(environmentDirs, r.Environment) && r.Environment != environment {
 		mismatch(request.PtrEnvironment, "spec.environment", environment, r.Environment)
 	}
-	if r.Name != "" && r.Name != name {
+	if validName.MatchString(r.Name) && r.Name != name {
 		out = append(out, finding.Finding{Pointer: request.PtrName, Suggestion: expected, Message: finding.Tf(
 			"le fichier s'appelle « %s.yaml » mais `metadata.name` vaut « %s » : les deux doivent être identiques",
 			"the file is named “%s.yaml” but `metadata.name` is “%s”: both must be the same", name, finding.Show(r.Name))})
@@ -89,10 +90,14 @@ func checkFileLocation(_ *Context, f *File) []finding.Finding {
 	return out
 }
 
+// validName is the schema's pattern for metadata.name: an invalid name is
+// the schema's to report, and must not be suggested as a file name.
+var validName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
 // expectedPath is where the content says the file belongs, or "" when the
 // content does not say.
 func expectedPath(r *request.Request) string {
-	if r == nil || !slices.Contains(platformDirs, r.Platform) || !slices.Contains(environmentDirs, r.Environment) || r.Name == "" {
+	if r == nil || !slices.Contains(platformDirs, r.Platform) || !slices.Contains(environmentDirs, r.Environment) || !validName.MatchString(r.Name) {
 		return ""
 	}
 	return "providers/" + r.Platform + "/" + r.Environment + "/" + r.Name + ".yaml"

@@ -102,6 +102,14 @@ func (t *translator) leaf(e *jsonschema.ValidationError) {
 			add(child, locate.AtKey, msg, suggestion)
 		}
 	case *kind.Type:
+		if pointer == "" {
+			// A file that is a list or a single word: nothing to name.
+			add(pointer, locate.AtValue, finding.Text{
+				FR: "le fichier doit être un bloc de champs « clé: valeur » commençant par « apiVersion: fsgate/v1 » (reçu : " + typeName(k.Got, finding.FR) + ")",
+				EN: "the file must be a block of “key: value” fields starting with “apiVersion: fsgate/v1” (got: " + typeName(k.Got, finding.EN) + ")",
+			}, "")
+			break
+		}
 		msg := finding.Text{
 			FR: fmt.Sprintf("%s doit être %s (reçu : %s)", field, typeNames(k.Want, finding.FR), typeName(k.Got, finding.FR)),
 			EN: fmt.Sprintf("%s must be %s (got: %s)", field, typeNames(k.Want, finding.EN), typeName(k.Got, finding.EN)),
