@@ -139,6 +139,16 @@ func findRoot(dir string) string {
 	}
 }
 
+// resolve makes a path from the command line absolute, relative to the
+// working directory the command was given (not the process's: tests run
+// commands in-process from many directories).
+func resolve(wd, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(wd, p)
+}
+
 // langFlag reads --lang, defaulting to FSGATE_LANG then French.
 func langFlag(env Env, value string) (finding.Lang, error) {
 	if value == "" {

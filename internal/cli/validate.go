@@ -29,12 +29,16 @@ func runValidate(env Env, args []string) int {
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
+	wd, err := env.Getwd()
+	if err != nil {
+		return usageError(env, "working directory: %v", err)
+	}
 	if *root == "" {
-		wd, err := env.Getwd()
-		if err != nil {
-			return usageError(env, "working directory: %v", err)
-		}
 		*root = findRoot(wd)
+	}
+	*root = resolve(wd, *root)
+	for i, p := range paths {
+		paths[i] = resolve(wd, p)
 	}
 
 	res, err := validate.Run(validate.Options{Root: *root, Paths: paths, Today: day})
