@@ -38,8 +38,12 @@ func writeText(w io.Writer, in *Input) error {
 		if f.Severity == finding.Warning {
 			sevColor = ansiYellow
 		}
+		where := f.Path
+		if f.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)
+		}
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			paint(ansiBold, fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)),
+			paint(ansiBold, where),
 			paint(sevColor, f.Severity.Label(in.Lang)),
 			f.Message.In(in.Lang),
 			paint(ansiGray, "["+f.Rule+"]"))
@@ -57,10 +61,15 @@ func writeText(w io.Writer, in *Input) error {
 				fmt.Fprintf(bw, "%s %s %s\n", pad, paint(ansiGray, "|"), paint(ansiCyan, caret(text, col)))
 			}
 		}
-		if f.Suggestion != "" {
-			fmt.Fprintf(bw, "  = suggestion : %s\n", f.Suggestion)
+		// French puts a space before a colon; English does not.
+		colon := " :"
+		if in.Lang == finding.EN {
+			colon = ":"
 		}
-		fmt.Fprintf(bw, "  = doc : %s\n", f.Doc())
+		if f.Suggestion != "" {
+			fmt.Fprintf(bw, "  = suggestion%s %s\n", colon, sanitizeLine(f.Suggestion))
+		}
+		fmt.Fprintf(bw, "  = doc%s %s\n", colon, f.Doc())
 	}
 	errs, warns := finding.Count(in.Findings)
 	fmt.Fprintln(bw, summaryLine(len(in.Files), errs, warns, in.Lang))
