@@ -54,6 +54,8 @@ func commands() []command {
 	return []command{
 		{"validate", "[--format text|json|sarif|github|markdown] [--lang fr|en] [--today YYYY-MM-DD] [--root DIR] [PATH...]",
 			"validate request files (default: providers/)", runValidate},
+		{"action", "--root DIR --result-dir DIR",
+			"GitHub Actions entry point: validate a pull request's changes, annotate, summarise", runAction},
 		{"rules", "", "list every rule with its severity", runRules},
 		{"explain", "RULE", "show the documentation page of a rule", runExplain},
 		{"version", "", "print the version", runVersion},

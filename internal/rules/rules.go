@@ -64,6 +64,11 @@ var (
 	Schema = &Rule{ID: "schema", Severity: finding.Error, Summary: finding.T(
 		"le contenu respecte le schéma : champs connus, types, valeurs permises",
 		"the content follows the schema: known fields, types, allowed values")}
+	// MixedChange is produced by the pull request action, which alone
+	// knows every path a pull request changes.
+	MixedChange = &Rule{ID: "mixed-change", Severity: finding.Error, Summary: finding.T(
+		"une pull request change soit des demandes (providers/), soit l'outil, jamais les deux",
+		"a pull request changes either requests (providers/) or the tooling, never both")}
 )
 
 // All returns every rule, in a stable order: builtin ones first, then each
@@ -74,7 +79,7 @@ func All() []*Rule {
 
 var registry = func() func() []*Rule {
 	var all []*Rule
-	all = append(all, YAML, Schema, fileLocation)
+	all = append(all, YAML, Schema, fileLocation, MixedChange)
 	all = append(all, formRules()...)
 	all = append(all, uriRules()...)
 	all = append(all, ipRules()...)

@@ -1,0 +1,198 @@
+// Package result is the artifact the unprivileged pull_request job hands to
+// the privileged workflow_run job: what was validated and what was found.
+// It is written by `fsgate action` and read back by `fsgate comment`, which
+// must treat it as hostile (the pull request could have produced anything),
+// so reading is strict and bounded.
+package result
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/report"
+	"github.com/fsgate/fsgate/internal/rules"
+)
+
+// Version of the artifact format.
+const Version = 1
+
+// Limits on an artifact: far above any real result, low enough that a
+// forged one cannot exhaust the privileged job.
+const (
+	MaxSize        = 4 << 20
+	MaxFindings    = 20_000
+	MaxFiles       = 20_000
+	maxText        = 2_000
+	maxPath        = 300
+	maxLine        = 1_000_000
+	FileName       = "result.json"
+	CommentFile    = "comment.md"
+	CommentMarker  = "<!-- fsgate:report -->"
+	SummaryHeading = "fsgate"
+)
+
+// Result is the artifact.
+type Result struct {
+	Version    int    `json:"version"`
+	Repository string `json:"repository"`
+	// PullRequest is informative only: the privileged job resolves the pull
+	// request from the run's head commit through the API.
+	PullRequest int                  `json:"pullRequest"`
+	BaseSHA     string               `json:"baseSha"`
+	HeadSHA     string               `json:"headSha"`
+	Findings    []report.JSONFinding `json:"findings"`
+	// Files are the request files the pull request adds or changes.
+	Files []string `json:"files"`
+	// Changed are all the paths the pull request changes (for the review
+	// section: which CODEOWNERS apply).
+	Changed []string `json:"changed"`
+	Summary Summary  `json:"summary"`
+}
+
+// Summary counts the findings.
+type Summary struct {
+	Files    int `json:"files"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+}
+
+// New builds a result from findings (messages in French: the PR comment's
+// language).
+func New(repository string, pr int, base, head string, files, changed []string, fs []finding.Finding) *Result {
+	r := &Result{Version: Version, Repository: repository, PullRequest: pr, BaseSHA: base, HeadSHA: head,
+		Files: nonNil(files), Changed: nonNil(changed), Findings: []report.JSONFinding{}}
+	for _, f := range fs {
+		r.Findings = append(r.Findings, report.JSONFinding{
+			Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,
+			Severity: string(f.Severity), Message: f.Message.In(finding.FR), Suggestion: f.Suggestion, Doc: f.Doc(),
+		})
+	}
+	r.Summary = Summary{Files: len(r.Files)}
+	r.Summary.Errors, r.Summary.Warnings = finding.Count(fs)
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Write encodes the result.
+func (r *Result) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// FindingValues converts the findings back for rendering.
+func (r *Result) FindingValues() []finding.Finding {
+	out := make([]finding.Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		out[i] = finding.Finding{Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,
+			Severity: finding.Severity(f.Severity), Message: finding.T(f.Message, f.Message), Suggestion: f.Suggestion}
+	}
+	return out
+}
+
+var (
+	repoPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$`)
+	shaPattern  = regexp.MustCompile(`^[0-9a-f]{40}$`)
+)
+
+// Read decodes and checks an artifact. Everything is verified: unknown
+// fields, sizes, paths, rule ids, severities, counts; the summary is
+// recomputed rather than trusted.
+func Read(rd io.Reader) (*Result, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("result larger than %d bytes", MaxSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, errors.New("result is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r Result
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("result is not a valid artifact: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("result has trailing data")
+	}
+	if err := r.check(); err != nil {
+		return nil, fmt.Errorf("result is not a valid artifact: %v", err)
+	}
+	return &r, nil
+}
+
+func (r *Result) check() error {
+	switch {
+	case r.Version != Version:
+		return fmt.Errorf("version %d, want %d", r.Version, Version)
+	case !repoPattern.MatchString(r.Repository):
+		return errors.New("bad repository name")
+	case !shaPattern.MatchString(r.HeadSHA):
+		return errors.New("bad head commit")
+	case r.BaseSHA != "" && !shaPattern.MatchString(r.BaseSHA):
+		return errors.New("bad base commit")
+	case r.PullRequest < 0:
+		return errors.New("bad pull request number")
+	case len(r.Findings) > MaxFindings:
+		return fmt.Errorf("%d findings, at most %d", len(r.Findings), MaxFindings)
+	case len(r.Files) > MaxFiles || len(r.Changed) > MaxFiles:
+		return errors.New("too many files")
+	}
+	for _, p := range append(append([]string{}, r.Files...), r.Changed...) {
+		if err := checkPath(p); err != nil {
+			return err
+		}
+	}
+	for i, f := range r.Findings {
+		if err := checkPath(f.Path); err != nil {
+			return fmt.Errorf("finding %d: %v", i, err)
+		}
+		switch {
+		case rules.Lookup(f.Rule) == nil:
+			return fmt.Errorf("finding %d: unknown rule %q", i, f.Rule)
+		case f.Severity != string(finding.Error) && f.Severity != string(finding.Warning):
+			return fmt.Errorf("finding %d: bad severity", i)
+		case f.Line < 0 || f.Line > maxLine || f.Column < 0 || f.Column > maxLine:
+			return fmt.Errorf("finding %d: bad position", i)
+		case f.Doc != finding.DocPath(f.Rule):
+			return fmt.Errorf("finding %d: bad doc link", i)
+		case f.Message == "" || utf8.RuneCountInString(f.Message) > maxText ||
+			utf8.RuneCountInString(f.Suggestion) > maxText || len(f.Pointer) > maxText:
+			return fmt.Errorf("finding %d: bad text length", i)
+		}
+	}
+	errs, warns := finding.Count(r.FindingValues())
+	r.Summary = Summary{Files: len(r.Files), Errors: errs, Warnings: warns}
+	return nil
+}
+
+// checkPath accepts a clean relative path of printable characters.
+func checkPath(p string) error {
+	switch {
+	case p == "" || len(p) > maxPath:
+		return errors.New("bad path length")
+	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
+		return fmt.Errorf("path %q is not a clean relative path", p)
+	case strings.ContainsFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }):
+		return errors.New("path with control characters")
+	}
+	return nil
+}
