@@ -96,13 +96,21 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 	if err := report.Write(stdout, "github", in); err != nil {
 		return 0, err
 	}
-	var md bytes.Buffer
+	var md bytes.Buffer // the PR comment's size
 	if err := report.Write(&md, "markdown", in); err != nil {
 		return 0, err
 	}
 	if getenv("GITHUB_STEP_SUMMARY") != "" {
+		// The job summary holds 1 MiB: everything fits there, and it is
+		// where a cut comment sends the reader.
+		summary := *in
+		summary.MarkdownLimit = 1_000_000
+		var full bytes.Buffer
+		if err := report.Write(&full, "markdown", &summary); err != nil {
+			return 0, err
+		}
 		// go-githubactions panics when the variable is unset.
-		gh.AddStepSummary("## " + result.SummaryHeading + "\n\n" + md.String())
+		gh.AddStepSummary("## " + result.SummaryHeading + "\n\n" + full.String())
 	}
 	errs, warns := finding.Count(all)
 	if getenv("GITHUB_OUTPUT") != "" {

@@ -56,6 +56,8 @@ func commands() []command {
 			"validate request files (default: providers/)", runValidate},
 		{"action", "--root DIR --result-dir DIR",
 			"GitHub Actions entry point: validate a pull request's changes, annotate, summarise", runAction},
+		{"comment", "--result result.json [--head-sha SHA]",
+			"privileged half of the PR flow: sticky comment and check run from a result artifact", runComment},
 		{"rules", "", "list every rule with its severity", runRules},
 		{"explain", "RULE", "show the documentation page of a rule", runExplain},
 		{"version", "", "print the version", runVersion},

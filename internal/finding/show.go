@@ -7,11 +7,6 @@ import (
 	"unicode/utf8"
 )
 
-// secretLike matches a long token of the alphabets secrets are written in
-// (hex, base64, base64url): such a value is masked rather than echoed, since
-// messages end up in public PR comments and CI logs.
-var secretLike = regexp.MustCompile(`^[A-Za-z0-9+/=_.-]{20,}$`)
-
 // Show renders a value for a message: short, on one line, and never a
 // secret (a secret-looking value is shown as "•••"). Strings are shown as written (not quoted); the caller decides on
 // code spans.
@@ -48,14 +43,44 @@ func showString(s string) string {
 	return s
 }
 
-// LooksSecret reports whether a token looks like a key or a secret: long,
-// in a secret's alphabet, with both letters and digits.
+// LooksSecret reports whether a token looks like a key or a secret: 32 or
+// more hexadecimal digits (a FranceConnect secret is 64), or a long token in
+// a base64 alphabet mixing capitals, small letters and digits. A URL is
+// never one: URLs are what messages and excerpts are about.
 func LooksSecret(s string) bool {
-	return secretLike.MatchString(s) && strings.ContainsAny(s, "0123456789") &&
-		strings.ContainsFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' })
+	if len(s) < 24 || strings.Contains(s, "://") || strings.HasPrefix(s, "/") || strings.Count(s, "/") > 2 {
+		return false
+	}
+	var hex, upper, lower, digit, other bool
+	hex = true
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digit = true
+		case r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F':
+			upper = upper || r <= 'F'
+			lower = lower || r >= 'a'
+		case r >= 'a' && r <= 'z':
+			lower, hex = true, false
+		case r >= 'A' && r <= 'Z':
+			upper, hex = true, false
+		case strings.ContainsRune("+/=_-", r):
+			hex = false
+		default:
+			other = true
+		}
+	}
+	switch {
+	case other:
+		return false
+	case hex:
+		return len(s) >= 32 && digit
+	}
+	return upper && lower && digit
 }
 
-var secretToken = regexp.MustCompile(`[A-Za-z0-9+/=_.-]{20,}`)
+// secretToken finds the candidates for masking in a line.
+var secretToken = regexp.MustCompile(`[A-Za-z0-9+/=_-]{24,}`)
 
 // MaskSecrets replaces every secret-looking token of a line by bullets of
 // the same length, so that an excerpt keeps its layout but not the secret.

@@ -28,7 +28,11 @@ const (
 // verdict line, then one table per file with findings, then the number of
 // files without any. See writeMarkdownLimited for the size bound.
 func writeMarkdown(w io.Writer, in *Input) error {
-	return writeMarkdownLimited(w, in, markdownLimit)
+	limit := markdownLimit
+	if in.MarkdownLimit > 0 {
+		limit = in.MarkdownLimit
+	}
+	return writeMarkdownLimited(w, in, limit)
 }
 
 // writeMarkdownLimited writes at most limit bytes. When the whole report

@@ -32,6 +32,9 @@ type Input struct {
 	// DocURL, when set, is the prefix of rule pages for links
 	// (markdown, sarif), e.g. https://github.com/owner/repo/blob/main/
 	DocURL string
+	// MarkdownLimit bounds the markdown output in bytes; 0 means the PR
+	// comment's budget. A job summary allows 1 MiB.
+	MarkdownLimit int
 }
 
 // Write renders in to w in the named format.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"regexp"
 	"strings"
 	"unicode"
@@ -70,6 +71,8 @@ type Summary struct {
 func New(repository string, pr int, base, head string, files, changed []string, fs []finding.Finding) *Result {
 	r := &Result{Version: Version, Repository: repository, PullRequest: pr, BaseSHA: base, HeadSHA: head,
 		Files: nonNil(files), Changed: nonNil(changed), Findings: []report.JSONFinding{}}
+	fs = slices.Clone(fs)
+	finding.Sort(fs)
 	for _, f := range fs {
 		r.Findings = append(r.Findings, report.JSONFinding{
 			Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,

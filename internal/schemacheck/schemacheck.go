@@ -135,6 +135,9 @@ func (t *translator) leaf(e *jsonschema.ValidationError) {
 		add(pointer, locate.AtValue, finding.Tf("%s doit valoir %s (reçu : %s)", "%s must be %s (got: %s)",
 			field, want, finding.Show(k.Got)), want)
 	case *kind.Format:
+		if k.Got == "" {
+			break // minLength says "is empty", better than a format error
+		}
 		expected := text(keyword, "x-expected")
 		if expected.FR == "" {
 			expected = finding.Tf("au format %s", "in %s format", k.Want)
