@@ -46,7 +46,7 @@ func errorsOnTwoFiles() []finding.Finding {
 		{Path: "providers/franceconnect/production/villeurbanne-portail-famille.yaml", Line: 14, Column: 16, Rule: "planned-date", Severity: finding.Warning,
 			Message: finding.T("mise en production prévue dans 9 jours : la qualification se demande trois semaines avant", "")},
 		{Path: "providers/franceconnect/production/villeurbanne-portail-famille.yaml", Line: 10, Column: 16, Rule: "editor-display-name", Severity: finding.Error,
-			Message: finding.T("`spec.displayName` doit suivre la forme « <collectivité> - Portail Famille » (reçu : @fc-team <b>Portail</b>)", ""),
+			Message:    finding.T("`spec.displayName` doit suivre la forme « <collectivité> - Portail Famille » (reçu : @fc-team <b>Portail</b>)", ""),
 			Suggestion: "Villeurbanne - Portail Famille"},
 	}
 }
@@ -144,7 +144,9 @@ func (f *fakeAPI) ListPullRequestsWithCommit(context.Context, github.Repo, strin
 func (f *fakeAPI) ListOpenPullRequests(context.Context, github.Repo) ([]github.PullRequest, error) {
 	return nil, nil
 }
-func (f *fakeAPI) ListFiles(context.Context, github.Repo, int) ([]github.File, error) { return nil, nil }
+func (f *fakeAPI) ListFiles(context.Context, github.Repo, int) ([]github.File, error) {
+	return nil, nil
+}
 
 func writeResult(t *testing.T, r *result.Result) string {
 	t.Helper()
@@ -159,8 +161,10 @@ func writeResult(t *testing.T, r *result.Result) string {
 
 type recordLog struct{ infos, warnings []string }
 
-func (l *recordLog) Infof(f string, a ...any)    { l.infos = append(l.infos, fmt.Sprintf(f, a...)) }
-func (l *recordLog) Warningf(f string, a ...any) { l.warnings = append(l.warnings, fmt.Sprintf(f, a...)) }
+func (l *recordLog) Infof(f string, a ...any) { l.infos = append(l.infos, fmt.Sprintf(f, a...)) }
+func (l *recordLog) Warningf(f string, a ...any) {
+	l.warnings = append(l.warnings, fmt.Sprintf(f, a...))
+}
 
 func TestRun(t *testing.T) {
 	r := result.New(repo, 2, base, head, []string{"providers/franceconnect-plus/production/lyon-portail-famille.yaml"}, nil, errorsOnTwoFiles())
