@@ -24,10 +24,14 @@ func TestEveryRuleHasAPage(t *testing.T) {
 		if !strings.HasPrefix(text, "# `"+r.ID+"`") {
 			t.Errorf("docs/rules/%s.md must start with \"# `%s`\"", r.ID, r.ID)
 		}
-		for _, section := range []string{"## Ce que la règle vérifie", "## Pourquoi", "## Exemple refusé", "## Exemple accepté"} {
+		for _, section := range []string{"## Ce que la règle vérifie", "## Pourquoi", "## Exemple accepté"} {
 			if !strings.Contains(text, section) {
 				t.Errorf("docs/rules/%s.md lacks the section %q", r.ID, section)
 			}
+		}
+		// A warning's bad example is "signalé" (flagged), an error's "refusé".
+		if !strings.Contains(text, "## Exemple refusé") && !strings.Contains(text, "## Exemple signalé") {
+			t.Errorf("docs/rules/%s.md lacks the section \"## Exemple refusé\" (or \"signalé\" for a warning)", r.ID)
 		}
 	}
 	// And no page for a rule that does not exist (a renamed rule).

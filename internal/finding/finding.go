@@ -78,6 +78,10 @@ type Finding struct {
 	Severity   Severity //
 	Message    Text     //
 	Suggestion string   // what to write instead, when the fix is mechanical
+	// Sensitive marks a finding about a secret or personal data: outputs
+	// that show the source line (text excerpts) must not show this one,
+	// since CI logs and PR comments are public.
+	Sensitive bool
 }
 
 // DocPath is the documentation page of a rule, relative to the repository root.

@@ -33,6 +33,18 @@ func writeText(w io.Writer, in *Input) error {
 		return code + s + ansiReset
 	}
 	lines := map[string][]string{}
+	// A line holding a secret or personal data is never printed, whichever
+	// finding points at it.
+	type place struct {
+		path string
+		line int
+	}
+	sensitive := map[place]bool{}
+	for _, f := range in.Findings {
+		if f.Sensitive {
+			sensitive[place{f.Path, f.Line}] = true
+		}
+	}
 	for _, f := range in.Findings {
 		sevColor := ansiRed
 		if f.Severity == finding.Warning {
@@ -53,7 +65,14 @@ func writeText(w io.Writer, in *Input) error {
 				src = splitLines(in.Source(f.Path))
 				lines[f.Path] = src
 			}
-			if f.Line <= len(src) {
+			if f.Line <= len(src) && sensitive[place{f.Path, f.Line}] {
+				gutter := fmt.Sprintf("%d", f.Line)
+				hidden := "(extrait masqué : donnée sensible)"
+				if in.Lang == finding.EN {
+					hidden = "(excerpt hidden: sensitive data)"
+				}
+				fmt.Fprintf(bw, "%s %s %s\n", paint(ansiGray, gutter), paint(ansiGray, "|"), hidden)
+			} else if f.Line <= len(src) {
 				text, col := window(src[f.Line-1], f.Column)
 				gutter := fmt.Sprintf("%d", f.Line)
 				pad := strings.Repeat(" ", len(gutter))

@@ -136,7 +136,9 @@ func (t *translator) leaf(e *jsonschema.ValidationError) {
 			field, want, finding.Show(k.Got)), want)
 	case *kind.Format:
 		if k.Got == "" {
-			break // minLength says "is empty", better than a format error
+			// The library reports an empty string as a bad format only.
+			add(pointer, locate.AtValue, finding.Tf("%s est vide : donnez une valeur ou retirez l'élément", "%s is empty: give a value or remove the item", field), "")
+			break
 		}
 		expected := text(keyword, "x-expected")
 		if expected.FR == "" {

@@ -1,0 +1,525 @@
+package textcheck
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"unicode/utf8"
+)
+
+// SecretKind is what a secret looks like.
+type SecretKind int
+
+const (
+	PrivateKeyPEM  SecretKind = iota // -----BEGIN … PRIVATE KEY-----
+	PrivateJWK                       // a private member (d, p, q, dp, dq, qi, k) next to kty
+	FCClientSecret                   // 64 hex on a line that says "secret"
+	GitHubToken                      // ghp_…, github_pat_…
+	GitLabToken                      // glpat-…
+	AWSAccessKey                     // AKIA…, ASIA…
+	JWT                              // eyJ….eyJ….…
+	SlackToken                       // xoxb-…, xoxp-…
+	StripeKey                        // sk_live_…, rk_live_…
+	GoogleAPIKey                     // AIza…
+	NPMToken                         // npm_…
+	BearerToken                      // "Bearer …" (a pasted Authorization header)
+	NamedSecret                      // the value of a key named password, secret, token…
+)
+
+// Names says what the secret is, in French and English, for a message that
+// must never show the secret itself.
+func (k SecretKind) Names() (fr, en string) {
+	switch k {
+	case PrivateKeyPEM:
+		return "une clé privée PEM", "a PEM private key"
+	case PrivateJWK:
+		return "une clé privée JWK", "a private JWK"
+	case FCClientSecret:
+		return "un secret client FranceConnect (64 caractères hexadécimaux)", "a FranceConnect client secret (64 hex characters)"
+	case GitHubToken:
+		return "un jeton GitHub", "a GitHub token"
+	case GitLabToken:
+		return "un jeton GitLab", "a GitLab token"
+	case AWSAccessKey:
+		return "une clé d'accès AWS", "an AWS access key"
+	case JWT:
+		return "un jeton JWT", "a JWT"
+	case SlackToken:
+		return "un jeton Slack", "a Slack token"
+	case StripeKey:
+		return "une clé Stripe", "a Stripe key"
+	case GoogleAPIKey:
+		return "une clé d'API Google", "a Google API key"
+	case NPMToken:
+		return "un jeton npm", "an npm token"
+	case BearerToken:
+		return "un jeton d'authentification (Bearer)", "a bearer token"
+	}
+	return "une valeur secrète", "a secret value"
+}
+
+// Secret is one secret found in a source, located by byte offsets.
+type Secret struct {
+	Kind SecretKind
+	// Key is the name of the key that holds it (NamedSecret, PrivateJWK),
+	// which is not secret and helps the publisher find it.
+	Key        string
+	Start, End int // the secret's bytes: src[Start:End]
+}
+
+// pemPrivate is the armour line of a private key: PKCS#1 ("RSA PRIVATE
+// KEY"), PKCS#8, SEC 1 ("EC"), OpenSSH, encrypted, and PGP's "PRIVATE KEY
+// BLOCK". It runs only on files that contain "PRIVATE KEY".
+var pemPrivate = regexp.MustCompile(`-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----`)
+
+// tokenFormat is a credential format published by its issuer: a literal
+// prefix, then a body of one alphabet whose length says it is a key.
+type tokenFormat struct {
+	hint     string // a literal shared by several formats, searched first
+	prefix   string
+	alphabet func(byte) bool
+	min, max int // body length; max 0 means no upper bound
+	kind     SecretKind
+}
+
+var tokenFormats = []tokenFormat{
+	{"gh", "ghp_", isAlnum, 36, 0, GitHubToken},
+	{"gh", "gho_", isAlnum, 36, 0, GitHubToken},
+	{"gh", "ghu_", isAlnum, 36, 0, GitHubToken},
+	{"gh", "ghs_", isAlnum, 36, 0, GitHubToken},
+	{"gh", "ghr_", isAlnum, 36, 0, GitHubToken},
+	{"github_pat_", "github_pat_", isWordByte, 22, 0, GitHubToken},
+	{"glpat-", "glpat-", isBase64URLByte, 20, 0, GitLabToken},
+	{"AKIA", "AKIA", isUpperOrDigit, 16, 16, AWSAccessKey},
+	{"ASIA", "ASIA", isUpperOrDigit, 16, 16, AWSAccessKey},
+	{"xox", "xoxa-", isAlnumOrHyphen, 10, 0, SlackToken},
+	{"xox", "xoxb-", isAlnumOrHyphen, 10, 0, SlackToken},
+	{"xox", "xoxp-", isAlnumOrHyphen, 10, 0, SlackToken},
+	{"xox", "xoxr-", isAlnumOrHyphen, 10, 0, SlackToken},
+	{"xox", "xoxs-", isAlnumOrHyphen, 10, 0, SlackToken},
+	{"_live_", "sk_live_", isAlnum, 16, 0, StripeKey},
+	{"_live_", "rk_live_", isAlnum, 16, 0, StripeKey},
+	{"AIza", "AIza", isBase64URLByte, 35, 35, GoogleAPIKey},
+	{"npm_", "npm_", isAlnum, 36, 36, NPMToken},
+}
+
+// namedKeys are the key names whose value is a secret. A key must end with
+// one of them ("client_secret", "db_password", "access_token"), so that
+// "id_token_signed_response_alg" or "secretariat" are not keys of secrets.
+var namedKeys = [][]byte{
+	[]byte("password"), []byte("passwd"), []byte("passphrase"), []byte("secret"), []byte("token"),
+	[]byte("apikey"), []byte("api_key"), []byte("api-key"), []byte("access_key"), []byte("secret_key"),
+	[]byte("private_key"), []byte("privatekey"), []byte("mot_de_passe"), []byte("mot-de-passe"),
+	[]byte("motdepasse"), []byte("mdp"),
+}
+
+// MaxFindings bounds what one scan reports: past a hundred secrets or phone
+// numbers, more lines say nothing new, and a hostile file cannot make the
+// report (or the overlap checks) grow without bound.
+const MaxFindings = 100
+
+// ScanSecrets finds everything in src that looks like a secret, comments
+// and unknown fields included, in source order. Precise formats (a PEM
+// header, a GitHub token) win over the generic "key named secret" guess
+// when both cover the same bytes.
+func ScanSecrets(src []byte) []Secret {
+	var found []Secret
+	add := func(s Secret) {
+		if len(found) >= MaxFindings {
+			return
+		}
+		for _, o := range found {
+			if s.Start < o.End && o.Start < s.End {
+				return
+			}
+		}
+		found = append(found, s)
+	}
+	if bytes.Contains(src, []byte("PRIVATE KEY")) {
+		for _, m := range pemPrivate.FindAllIndex(src, -1) {
+			add(Secret{Kind: PrivateKeyPEM, Start: m[0], End: m[1]})
+		}
+	}
+	scanTokens(src, add)
+	lower := asciiLower(src)
+	scanFCSecrets(src, lower, add)
+	scanBearer(src, lower, add)
+	scanKeys(src, lower, add)
+	slices.SortFunc(found, func(a, b Secret) int { return a.Start - b.Start })
+	return found
+}
+
+// scanTokens finds the published token formats and JWTs. Each prefix is
+// searched with bytes.Index and the body read by hand: no regular
+// expression runs over the whole file, and a run of the body's alphabet is
+// read once even when the prefix repeats inside it.
+func scanTokens(src []byte, add func(Secret)) {
+	hint, present := "", false
+	for _, tf := range tokenFormats {
+		if tf.hint != hint {
+			hint, present = tf.hint, bytes.Contains(src, []byte(tf.hint))
+		}
+		if !present {
+			continue
+		}
+		for i := 0; ; {
+			k := bytes.Index(src[i:], []byte(tf.prefix))
+			if k < 0 {
+				break
+			}
+			at := i + k
+			end := at + len(tf.prefix)
+			for end < len(src) && tf.alphabet(src[end]) {
+				end++
+			}
+			i = max(at+1, end)
+			n := end - at - len(tf.prefix)
+			if n < tf.min || tf.max > 0 && n > tf.max || gluedBefore(src, at) || end < len(src) && isAlnum(src[end]) {
+				continue
+			}
+			add(Secret{Kind: tf.kind, Start: at, End: end})
+		}
+	}
+	scanJWTs(src, add)
+}
+
+// scanJWTs finds eyJ….eyJ….… : a JOSE header and payload (base64url of
+// '{"'), then a signature, possibly empty.
+func scanJWTs(src []byte, add func(Secret)) {
+	for i := 0; ; {
+		k := bytes.Index(src[i:], []byte("eyJ"))
+		if k < 0 {
+			return
+		}
+		at := i + k
+		header := base64URLRun(src, at)
+		i = header
+		if header-at < 7 || header >= len(src) || src[header] != '.' || !bytes.HasPrefix(src[header+1:], []byte("eyJ")) || gluedBefore(src, at) {
+			continue
+		}
+		payload := base64URLRun(src, header+1)
+		if payload-header-1 < 7 || payload >= len(src) || src[payload] != '.' {
+			i = payload
+			continue
+		}
+		end := base64URLRun(src, payload+1)
+		i = end
+		add(Secret{Kind: JWT, Start: at, End: end})
+	}
+}
+
+// base64URLRun returns the end of the run of base64url characters at i.
+func base64URLRun(src []byte, i int) int {
+	for i < len(src) && isBase64URLByte(src[i]) {
+		i++
+	}
+	return i
+}
+
+// gluedBefore reports whether the token at i is the tail of a longer word
+// ("xghp_…"), which is something else.
+func gluedBefore(src []byte, i int) bool { return i > 0 && isWordByte(src[i-1]) }
+
+// scanFCSecrets finds 64-hex values on lines that say "secret": the format
+// of a FranceConnect client_secret. The same format on other lines is a
+// client_id, which is public (reuseSubs.clientId), so it is left alone, as
+// is a 64-hex value held by a key whose name ends in "id" even when the
+// line's comment says "secret" ("clientId: … # pas un secret").
+func scanFCSecrets(src, lower []byte, add func(Secret)) {
+	for i := 0; ; {
+		k := bytes.Index(lower[i:], []byte("secret"))
+		if k < 0 {
+			return
+		}
+		start, end := lineBounds(src, i+k)
+		// The next "secret" worth looking for is on the next line.
+		i = end
+		for j := start; j < end; {
+			if !isHex(src[j]) {
+				j++
+				continue
+			}
+			run := j
+			for j < end && isHex(src[j]) {
+				j++
+			}
+			if j-run != 64 || (run > start && isAlnum(src[run-1])) || (j < end && isAlnum(src[j])) {
+				continue
+			}
+			if key := keyBefore(lower, start, run); len(key) >= 2 && bytes.HasSuffix(key, []byte("id")) {
+				continue
+			}
+			add(Secret{Kind: FCClientSecret, Start: run, End: j})
+		}
+	}
+}
+
+// scanBearer finds "Bearer <token>", the value of a pasted Authorization
+// header.
+func scanBearer(src, lower []byte, add func(Secret)) {
+	for i := 0; ; {
+		k := bytes.Index(lower[i:], []byte("bearer "))
+		if k < 0 {
+			return
+		}
+		at := i + k
+		i = at + 7
+		j := i
+		for j < len(src) && (isAlnum(src[j]) || bytes.IndexByte([]byte("-._~+/="), src[j]) >= 0) {
+			j++
+		}
+		if j-i >= 16 && (at == 0 || !isWordByte(src[at-1])) && looksLikeCredential(src[i:j]) {
+			add(Secret{Kind: BearerToken, Start: i, End: j})
+		}
+	}
+}
+
+// scanKeys finds the values of keys named like secrets, in YAML
+// ("password: …"), JSON ("\"token\": \"…\""), .env or a URL query
+// ("?token=…"), commented out or not, and the private members of a JWK
+// (d, p, q, dp, dq, qi, k) within reach of a "kty" key: a JWK is small, so
+// its members are a few hundred bytes from its kty. It visits each ':' and
+// '=' once and looks at the key before it, without regular expressions, so
+// that a file full of keys costs one pass.
+func scanKeys(src, lower []byte, add func(Secret)) {
+	var kty []int // offsets of "kty", ascending
+	for i := 0; ; {
+		k := bytes.Index(lower[i:], []byte("kty"))
+		if k < 0 {
+			break
+		}
+		kty = append(kty, i+k)
+		i += k + 3
+	}
+	for _, c := range []byte{':', '='} {
+		for i := 0; ; {
+			k := bytes.IndexByte(lower[i:], c)
+			if k < 0 {
+				break
+			}
+			i += k + 1
+			keyAt(src, lower, i-1, kty, add)
+		}
+	}
+}
+
+// keyStarts are the characters that may come before a key: a line start,
+// a space, a flow or query delimiter, a comment mark.
+var keyStarts = []byte(" \t\r\n{[,#?&;(")
+
+// jwkReach is how far from a "kty" a private member is looked for.
+const jwkReach = 1024
+
+// keyAt looks at the key before the separator at sep.
+func keyAt(src, lower []byte, sep int, kty []int, add func(Secret)) {
+	end := sep
+	for end > 0 && (lower[end-1] == ' ' || lower[end-1] == '\t') {
+		end--
+	}
+	if end > 0 && (lower[end-1] == '"' || lower[end-1] == '\'') {
+		end--
+	}
+	start := end
+	for start > 0 && isKeyByte(lower[start-1]) {
+		start--
+	}
+	if start == end {
+		return
+	}
+	before := start - 1
+	if before >= 0 && (lower[before] == '"' || lower[before] == '\'') {
+		before-- // a quoted key: look at what comes before the quote
+	}
+	if before >= 0 && bytes.IndexByte(keyStarts, lower[before]) < 0 {
+		return // the end of a longer token ("secretariat:", "a.b/token=")
+	}
+	key := lower[start:end]
+	switch key[len(key)-1] {
+	case 'd', 'e', 't', 'n', 'y', 'p', 'q', 'k', 'i':
+		// The last letters of namedKeys and of the JWK members: most keys
+		// ("redirectUris", "platform") stop here.
+	default:
+		return
+	}
+	jwk := src[start:end]
+	if len(key) <= 2 && jwkMember(string(jwk)) && nearKty(kty, start) {
+		vs, ve, ok := valueAfter(src, end)
+		if ok && ve-vs >= 16 && isBase64URL(src[vs:ve]) {
+			add(Secret{Kind: PrivateJWK, Key: string(jwk), Start: vs, End: ve})
+		}
+		return
+	}
+	if !slices.ContainsFunc(namedKeys, func(w []byte) bool { return bytes.HasSuffix(key, w) }) {
+		return
+	}
+	vs, ve, ok := valueAfter(src, end)
+	if !ok || !looksLikeCredential(src[vs:ve]) {
+		return
+	}
+	add(Secret{Kind: NamedSecret, Key: string(src[start:end]), Start: vs, End: ve})
+}
+
+// jwkMember reports whether a key is a private member of a JWK (RFC 7518
+// §6.2.2 and §6.3.2; "k" is a symmetric key). Member names are case
+// sensitive.
+func jwkMember(key string) bool {
+	switch key {
+	case "d", "p", "q", "dp", "dq", "qi", "k":
+		return true
+	}
+	return false
+}
+
+// nearKty reports whether a "kty" is within jwkReach bytes of at.
+func nearKty(kty []int, at int) bool {
+	i, _ := slices.BinarySearch(kty, at)
+	return i < len(kty) && kty[i]-at <= jwkReach || i > 0 && at-kty[i-1] <= jwkReach
+}
+
+func isBase64URL(v []byte) bool {
+	for _, c := range v {
+		if !isBase64URLByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lowercases ASCII letters only, so that every offset in the
+// result is the same offset in src (Unicode case mapping may change a
+// character's length: the Kelvin sign K is 3 bytes, k is 1).
+func asciiLower(src []byte) []byte {
+	out := make([]byte, len(src))
+	for i, c := range src {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// valueAfter reads `"?\s*[:=]\s*["']?value` after a key ending at i and
+// returns the value's bytes: up to a space, a quote or a flow delimiter.
+func valueAfter(src []byte, i int) (start, end int, ok bool) {
+	if i < len(src) && (src[i] == '"' || src[i] == '\'') {
+		i++
+	}
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i >= len(src) || (src[i] != ':' && src[i] != '=') {
+		return 0, 0, false
+	}
+	i++
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i < len(src) && (src[i] == '"' || src[i] == '\'') {
+		i++
+	}
+	start = i
+	for i < len(src) && bytes.IndexByte([]byte(" \t\r\n\"',}]&"), src[i]) < 0 {
+		i++
+	}
+	return start, i, i > start
+}
+
+// looksLikeCredential tells a credential from prose and placeholders: at
+// least 6 printable ASCII characters, no placeholder syntax, no URL, and
+// either two classes of characters (lower, upper, digit, symbol) or 20
+// characters or more. "voir DataPass", "${TOKEN}", "<à remplir>",
+// "********" and "null" are not credentials; "Lyon2024!" is.
+func looksLikeCredential(v []byte) bool {
+	if len(v) < 6 || bytes.Contains(v, []byte("://")) {
+		return false
+	}
+	switch v[0] {
+	case '<', '$', '{', '%', '*', '[', '(', '|', '>', '&', '!':
+		return false
+	}
+	var lower, upper, digit, symbol bool
+	same := true
+	for _, c := range v {
+		switch {
+		case c < 0x21 || c > 0x7e:
+			return false // non-ASCII: a French word, not a credential
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		default:
+			symbol = true
+		}
+		same = same && c == v[0]
+	}
+	if same {
+		return false // "xxxxxxxx", "00000000"
+	}
+	classes := 0
+	for _, b := range []bool{lower, upper, digit, symbol} {
+		if b {
+			classes++
+		}
+	}
+	return classes >= 2 || len(v) >= 20
+}
+
+// keyBefore returns the lowercased key of the YAML/JSON entry whose value
+// starts at pos on the line that starts at start, or nil: the word right
+// before `:` preceding pos.
+func keyBefore(lower []byte, start, pos int) []byte {
+	i := pos
+	for i > start && (lower[i-1] == ' ' || lower[i-1] == '\t' || lower[i-1] == '"' || lower[i-1] == '\'') {
+		i--
+	}
+	if i == start || lower[i-1] != ':' {
+		return nil
+	}
+	i--
+	for i > start && (lower[i-1] == '"' || lower[i-1] == '\'') {
+		i--
+	}
+	end := i
+	for i > start && isKeyByte(lower[i-1]) {
+		i--
+	}
+	return lower[i:end]
+}
+
+func lineBounds(src []byte, at int) (start, end int) {
+	start = bytes.LastIndexByte(src[:at], '\n') + 1
+	end = bytes.IndexByte(src[at:], '\n')
+	if end < 0 {
+		return start, len(src)
+	}
+	return start, at + end
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func isAlnum(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+func isWordByte(c byte) bool { return isAlnum(c) || c == '_' }
+
+func isBase64URLByte(c byte) bool { return isAlnum(c) || c == '-' || c == '_' }
+
+func isAlnumOrHyphen(c byte) bool { return isAlnum(c) || c == '-' }
+
+func isUpperOrDigit(c byte) bool { return 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' }
+
+func isKeyByte(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }
+
+// Position converts a byte offset of src into a 1-based line and column,
+// the column counted in characters as YAML positions are.
+func Position(src []byte, off int) (line, col int) {
+	off = min(max(off, 0), len(src))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return bytes.Count(src[:start], []byte("\n")) + 1, utf8.RuneCount(src[start:off]) + 1
+}
