@@ -12,6 +12,7 @@ import (
 
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/report"
+	"github.com/fsgate/fsgate/internal/rules"
 	"github.com/fsgate/fsgate/internal/validate"
 )
 
@@ -178,6 +179,30 @@ func checkBilingual(t *testing.T, fs []finding.Finding) {
 	for _, f := range fs {
 		if f.Message.FR == "" || f.Message.EN == "" || f.Message.FR == f.Message.EN {
 			t.Errorf("%s:%d [%s]: message not translated: %+v", f.Path, f.Line, f.Rule, f.Message)
+		}
+	}
+}
+
+// TestEveryRuleHasAFailingCase: each rule is shown failing by at least one
+// golden case (and passing by every valid case, which has no finding).
+// mixed-change concerns a whole pull request: internal/action tests it.
+func TestEveryRuleHasAFailingCase(t *testing.T) {
+	outs, _ := filepath.Glob("testdata/invalid/*.out")
+	more, _ := filepath.Glob("testdata/crossfile/*.out")
+	var all strings.Builder
+	for _, p := range append(outs, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	for _, r := range rules.All() {
+		if r.ID == rules.MixedChange.ID {
+			continue
+		}
+		if !strings.Contains(all.String(), "["+r.ID+"]\n") {
+			t.Errorf("no golden case shows rule %s failing", r.ID)
 		}
 	}
 }
