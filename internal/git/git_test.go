@@ -120,3 +120,32 @@ func TestParseNameStatusMalformed(t *testing.T) {
 		}
 	}
 }
+
+func TestExtract(t *testing.T) {
+	r, base, head := repo(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := r.Extract(ctx, base, "providers", dir); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"providers/a/x/changed.yaml": "v1\n",
+		"providers/a/x/removed.yaml": "gone\n",
+	} {
+		got, err := os.ReadFile(filepath.Join(dir, path))
+		if err != nil || string(got) != want {
+			t.Errorf("%s: %q, %v", path, got, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "providers/b")); err == nil {
+		t.Error("a file of head was extracted from base")
+	}
+	// A prefix absent at that revision is an empty tree.
+	empty := t.TempDir()
+	if err := r.Extract(ctx, head, "nothing-here", empty); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Extract(ctx, base, "../x", t.TempDir()); err == nil {
+		t.Error("escaping prefix accepted")
+	}
+}
