@@ -67,6 +67,7 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 			gh.Warningf("fsgate: cannot list the changed files (%v); validating every request", err)
 		} else {
 			onlyChanged = true
+			paths = []string{} // only what the pull request changes
 			for _, c := range list {
 				changed = append(changed, c.Path)
 				if isRequest(c.Path) && c.Status != git.Deleted {
@@ -77,9 +78,15 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 		}
 	}
 
+	// With the changes listed, the base is known: the change rules run
+	// (immutable fields, removed requests, new redirect domains).
+	base := ""
+	if onlyChanged {
+		base = ev.baseSHA
+	}
 	res := &validate.Result{}
-	if !onlyChanged || len(paths) > 0 {
-		res, err = validate.Run(validate.Options{Root: opts.Root, Paths: paths, Today: opts.Today})
+	if !onlyChanged || len(paths) > 0 || removedRequests(changed, paths) {
+		res, err = validate.Run(validate.Options{Root: opts.Root, Paths: paths, Today: opts.Today, Base: base})
 		if err != nil {
 			return 0, err
 		}
@@ -166,6 +173,18 @@ func readEvent(name, path string) (event, error) {
 	}
 	return event{pullRequest: true, number: payload.Number,
 		baseSHA: payload.PullRequest.Base.SHA, headSHA: payload.PullRequest.Head.SHA}, nil
+}
+
+// removedRequests reports whether the change deletes a request (then the
+// validation must run, for the removal warning, even with nothing to check).
+func removedRequests(changed, checked []string) bool {
+	n := 0
+	for _, p := range changed {
+		if isRequest(p) {
+			n++
+		}
+	}
+	return n > len(checked)
 }
 
 func isRequest(p string) bool { return strings.HasPrefix(p, validate.ProvidersDir+"/") }

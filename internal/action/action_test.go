@@ -25,7 +25,7 @@ type prRepo struct {
 	dir, base, head string
 }
 
-func newPRRepo(t *testing.T, change func(write func(path, content string))) prRepo {
+func newPRRepo(t *testing.T, change func(dir string, write func(path, content string))) prRepo {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git not installed")
@@ -61,7 +61,7 @@ func newPRRepo(t *testing.T, change func(write func(path, content string))) prRe
 	run("add", ".")
 	run("commit", "-q", "-m", "base")
 	base := run("rev-parse", "HEAD")
-	change(write)
+	change(dir, write)
 	run("add", "-A")
 	run("commit", "-q", "-m", "pull request")
 	return prRepo{dir: dir, base: base, head: run("rev-parse", "HEAD")}
@@ -121,7 +121,7 @@ func runAction(t *testing.T, r prRepo, env map[string]string) (int, string, stri
 
 func TestPullRequestWithErrors(t *testing.T) {
 	valid, _ := os.ReadFile("../validate/testdata/valid/fcp-production-ecdh.yaml")
-	r := newPRRepo(t, func(write func(string, string)) {
+	r := newPRRepo(t, func(_ string, write func(string, string)) {
 		// The PR breaks the existing request and adds a second, broken one.
 		write("providers/franceconnect-plus/production/lyon-portail-famille.yaml",
 			strings.Replace(string(valid), "signature: ES256", "signature: HS256", 1))
@@ -177,7 +177,7 @@ func TestPullRequestWithErrors(t *testing.T) {
 }
 
 func TestPullRequestWithoutRequests(t *testing.T) {
-	r := newPRRepo(t, func(write func(string, string)) { write("README.md", "autre\n") })
+	r := newPRRepo(t, func(_ string, write func(string, string)) { write("README.md", "autre\n") })
 	code, stdout, resultDir := runAction(t, r, githubEnv(t, r))
 	if code != 0 || strings.Contains(stdout, "::error") {
 		t.Errorf("exit %d:\n%s", code, stdout)
@@ -190,7 +190,7 @@ func TestPullRequestWithoutRequests(t *testing.T) {
 
 func TestMixedChange(t *testing.T) {
 	valid, _ := os.ReadFile("../validate/testdata/valid/fcp-production-ecdh.yaml")
-	r := newPRRepo(t, func(write func(string, string)) {
+	r := newPRRepo(t, func(_ string, write func(string, string)) {
 		write("providers/franceconnect-plus/production/lyon-portail-famille.yaml",
 			strings.Replace(string(valid), "Lyon - Portail Famille", "Lyon - Portail des familles", 1))
 		write("schema/service-provider.schema.json", "{}\n")
@@ -202,7 +202,7 @@ func TestMixedChange(t *testing.T) {
 }
 
 func TestShallowCloneFallsBackToEverything(t *testing.T) {
-	r := newPRRepo(t, func(write func(string, string)) { write("README.md", "x\n") })
+	r := newPRRepo(t, func(_ string, write func(string, string)) { write("README.md", "x\n") })
 	env := githubEnv(t, r)
 	var stdout bytes.Buffer
 	getenv := func(k string) string { return env[k] }
@@ -237,5 +237,20 @@ func TestMixedChangeRule(t *testing.T) {
 		if got := len(mixedChange(tt.changed)) > 0; got != tt.want {
 			t.Errorf("%v: %v, want %v", tt.changed, got, tt.want)
 		}
+	}
+}
+
+func TestPullRequestRemovingARequest(t *testing.T) {
+	r := newPRRepo(t, func(dir string, _ func(string, string)) {
+		if err := os.Remove(filepath.Join(dir, "providers/franceconnect-plus/production/lyon-portail-famille.yaml")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, stdout, _ := runAction(t, r, githubEnv(t, r))
+	if code != 0 {
+		t.Errorf("a removal is a warning: exit %d", code)
+	}
+	if !strings.Contains(stdout, "::warning file=providers/franceconnect-plus/production/lyon-portail-famille.yaml,title=fsgate [provider-removed]::") {
+		t.Errorf("no removal warning:\n%s", stdout)
 	}
 }

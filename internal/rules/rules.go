@@ -53,6 +53,10 @@ type Rule struct {
 	// CheckAll looks at every loaded file at once (cross-file rules). Each
 	// finding must set its Path.
 	CheckAll func(ctx *Context, files []*File) []finding.Finding
+	// CheckChange compares one path at the base of a change (--base) with
+	// its new version; base or head is nil for a created or deleted file.
+	// A finding on a deleted file sets its Path.
+	CheckChange func(ctx *Context, base, head *File) []finding.Finding
 }
 
 // Builtin rules have no check function here: the loader and the schema
@@ -85,6 +89,7 @@ var registry = func() func() []*Rule {
 	all = append(all, ipRules()...)
 	all = append(all, textRules()...)
 	all = append(all, crossFileRules()...)
+	all = append(all, changeRules()...)
 	return func() []*Rule { return all }
 }()
 

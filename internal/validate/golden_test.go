@@ -3,7 +3,9 @@ package validate_test
 import (
 	"bytes"
 	"flag"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -141,19 +143,25 @@ func runText(t *testing.T, root string) (string, *validate.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return renderText(t, res), res
+}
+
+// renderText renders a result as the text format does for a publisher.
+func renderText(t *testing.T, res *validate.Result) string {
+	t.Helper()
 	sources := map[string][]byte{}
 	for _, f := range res.All {
 		sources[f.Path] = f.Source
 	}
 	var buf bytes.Buffer
-	err = report.Write(&buf, "text", &report.Input{
+	err := report.Write(&buf, "text", &report.Input{
 		Findings: res.Findings, Files: res.Files, Lang: finding.FR,
 		Source: func(p string) []byte { return sources[p] },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.String(), res
+	return buf.String()
 }
 
 func checkGolden(t *testing.T, path, got string) {
@@ -189,6 +197,8 @@ func checkBilingual(t *testing.T, fs []finding.Finding) {
 func TestEveryRuleHasAFailingCase(t *testing.T) {
 	outs, _ := filepath.Glob("testdata/invalid/*.out")
 	more, _ := filepath.Glob("testdata/crossfile/*.out")
+	changes, _ := filepath.Glob("testdata/change/*.out")
+	more = append(more, changes...)
 	var all strings.Builder
 	for _, p := range append(outs, more...) {
 		b, err := os.ReadFile(p)
@@ -204,5 +214,71 @@ func TestEveryRuleHasAFailingCase(t *testing.T) {
 		if !strings.Contains(all.String(), "["+r.ID+"]\n") {
 			t.Errorf("no golden case shows rule %s failing", r.ID)
 		}
+	}
+}
+
+// TestGoldenChange: testdata/change/<case>/base/providers/… is committed in
+// a temporary git repository, then replaced by …/head/providers/… in the
+// working tree; validate --base compares the two. Expected output:
+// testdata/change/<case>.out.
+func TestGoldenChange(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dirs, _ := filepath.Glob("testdata/change/*")
+	for _, dir := range dirs {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			continue
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			root := t.TempDir()
+			git := func(args ...string) {
+				t.Helper()
+				cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
+				cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+					"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("git %v: %v\n%s", args, err, out)
+				}
+			}
+			copyTree(t, filepath.Join(dir, "base"), root)
+			git("init", "-q", "-b", "main")
+			git("add", ".")
+			git("commit", "-q", "-m", "base")
+			if err := os.RemoveAll(filepath.Join(root, "providers")); err != nil {
+				t.Fatal(err)
+			}
+			copyTree(t, filepath.Join(dir, "head"), root)
+			os.MkdirAll(filepath.Join(root, "providers"), 0o755)
+
+			res, err := validate.Run(validate.Options{Root: root, Today: goldenToday, Base: "HEAD"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, dir+".out", renderText(t, res))
+			checkBilingual(t, res.Findings)
+		})
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(to, rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
 	}
 }

@@ -37,12 +37,16 @@ type Options struct {
 	// Root is the repository root (the directory holding providers/).
 	Root string
 	// Paths are the files or directories to report on, relative to the
-	// working directory or absolute; empty means the whole providers/.
+	// working directory or absolute; nil means the whole providers/, an
+	// empty non-nil slice nothing (but the removals found with Base).
 	Paths []string
 	// Today is the date the date rules use.
 	Today time.Time
 	// Workers bounds the parallel loading; 0 means one per CPU.
 	Workers int
+	// Base, when set, is a git revision of the repository at Root: the
+	// change rules compare each request with its version there.
+	Base string
 }
 
 // Result is what a run found.
@@ -90,6 +94,15 @@ func Run(opts Options) (*Result, error) {
 		all = append(all, fs...)
 	}
 	all = append(all, crossFile(files, &rules.Context{Today: opts.Today})...)
+	var deleted map[string]bool
+	if opts.Base != "" {
+		changes, gone, err := compareBase(root, opts.Base, files, &rules.Context{Today: opts.Today})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, changes...)
+		deleted = gone
+	}
 
 	res := &Result{All: files}
 	for _, f := range files {
@@ -98,7 +111,9 @@ func Run(opts Options) (*Result, error) {
 		}
 	}
 	for _, f := range dedup(all) {
-		if inScope(f.Path, scopes) {
+		// A deleted file cannot be named as a path to check, yet its
+		// deletion is the change under review: always reported.
+		if inScope(f.Path, scopes) || deleted[f.Path] {
 			res.Findings = append(res.Findings, f)
 		}
 	}
@@ -114,7 +129,7 @@ type scope struct {
 }
 
 func scopesOf(root string, paths []string) ([]scope, error) {
-	if len(paths) == 0 {
+	if paths == nil {
 		info, err := os.Stat(filepath.Join(root, ProvidersDir))
 		if err != nil || !info.IsDir() {
 			return nil, errorf("no %s/ directory in %s", ProvidersDir, root)
@@ -325,12 +340,14 @@ func complete(fd finding.Finding, r *rules.Rule, f *rules.File) finding.Finding 
 	if fd.Severity == "" {
 		fd.Severity = r.Severity
 	}
-	if fd.Line == 0 {
-		if f != nil && f.Root != nil {
-			fd.Line, fd.Column = locate.Position(f.Root, fd.Pointer, locate.AtValue)
-		} else {
-			fd.Line, fd.Column = 1, 1
-		}
+	switch {
+	case fd.Line != 0:
+	case f != nil && f.Root != nil:
+		fd.Line, fd.Column = locate.Position(f.Root, fd.Pointer, locate.AtValue)
+	case f != nil:
+		fd.Line, fd.Column = 1, 1
+	default:
+		// No file to point into (a deleted request): the whole file.
 	}
 	return fd
 }

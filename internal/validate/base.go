@@ -1,0 +1,105 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/git"
+	"github.com/fsgate/fsgate/internal/load"
+	"github.com/fsgate/fsgate/internal/request"
+	"github.com/fsgate/fsgate/internal/rules"
+)
+
+// compareBase runs the change rules: each request of the working tree is
+// compared with its version at base (a git revision of the repository at
+// root). It returns the findings and the paths deleted since base.
+func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]finding.Finding, map[string]bool, error) {
+	tmp, err := os.MkdirTemp("", "fsgate-base-*")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	repo := git.Repo{Dir: root}
+	if _, err := repo.ResolveCommit(context.Background(), base); err != nil {
+		return nil, nil, errorf("--base: %v", err)
+	}
+	if err := repo.Extract(context.Background(), base, ProvidersDir, tmp); err != nil {
+		return nil, nil, errorf("--base: %v", err)
+	}
+	entries, err := discover(tmp, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	before := make(map[string]*rules.File, len(entries))
+	for _, e := range entries {
+		f, err := parseOnly(tmp, e)
+		if err != nil {
+			return nil, nil, err
+		}
+		before[f.Path] = f
+	}
+	after := make(map[string]*rules.File, len(head))
+	for _, f := range head {
+		after[f.Path] = f
+	}
+
+	paths := make([]string, 0, len(before)+len(after))
+	for p := range before {
+		paths = append(paths, p)
+	}
+	for p := range after {
+		if before[p] == nil {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+
+	var out []finding.Finding
+	deleted := map[string]bool{}
+	for _, p := range paths {
+		b, h := before[p], after[p]
+		if b != nil && h != nil && bytes.Equal(b.Source, h.Source) {
+			continue
+		}
+		if h == nil {
+			deleted[p] = true
+		}
+		for _, r := range rules.All() {
+			if r.CheckChange == nil {
+				continue
+			}
+			for _, fd := range r.CheckChange(ctx, b, h) {
+				if fd.Path == "" {
+					fd.Path = p
+				}
+				// Positions are in the new version; a deleted file has none.
+				out = append(out, complete(fd, r, h))
+			}
+		}
+	}
+	return out, deleted, nil
+}
+
+// parseOnly loads a file of the base tree: no schema, no rules — the base
+// was checked when it was merged, and only its values are compared.
+func parseOnly(root string, e entry) (*rules.File, error) {
+	f := &rules.File{Path: e.path, Mode: e.mode}
+	if !e.mode.IsRegular() {
+		return f, nil
+	}
+	src, err := readBounded(filepath.Join(root, filepath.FromSlash(e.path)))
+	if err != nil {
+		return nil, errorf("%s at base: %v", e.path, err)
+	}
+	f.Source = src
+	doc, _ := load.Parse(src)
+	f.Root = doc.Root
+	if doc.Valid {
+		f.Request = request.FromValue(doc.Value)
+	}
+	return f, nil
+}
