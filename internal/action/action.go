@@ -21,6 +21,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/fsgate/fsgate/internal/fetch"
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/git"
 	"github.com/fsgate/fsgate/internal/report"
@@ -34,6 +35,10 @@ type Options struct {
 	Root      string // checkout of the pull request
 	ResultDir string // where result.json and comment.md go ("" = not written)
 	Today     time.Time
+	// Online adds the network checks for the changed requests, after the
+	// offline ones; an unreachable server is a warning, never a failure.
+	Online  bool
+	Fetcher *fetch.Fetcher // nil: a new one
 }
 
 // Changes lists the paths changed between two commits.
@@ -86,7 +91,8 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 	}
 	res := &validate.Result{}
 	if !onlyChanged || len(paths) > 0 || removedRequests(changed, paths) {
-		res, err = validate.Run(validate.Options{Root: opts.Root, Paths: paths, Today: opts.Today, Base: base})
+		res, err = validate.Run(validate.Options{Root: opts.Root, Paths: paths, Today: opts.Today, Base: base,
+			Online: opts.Online, Fetcher: opts.Fetcher})
 		if err != nil {
 			return 0, err
 		}

@@ -14,6 +14,7 @@ func runAction(env Env, args []string) int {
 	root := fs.String("root", ".", "checkout of the pull request")
 	resultDir := fs.String("result-dir", "", "directory for result.json and comment.md")
 	todayFlag := fs.String("today", "", "date used by date rules, YYYY-MM-DD")
+	onlineFlag := fs.Bool("online", false, "also check the JWKS and sector identifier documents of the changed requests")
 	if _, err := parse(fs, args); err != nil {
 		return ExitUsage
 	}
@@ -32,7 +33,7 @@ func runAction(env Env, args []string) int {
 	}
 	gh := githubactions.New(githubactions.WithGetenv(env.Getenv), githubactions.WithWriter(env.Stdout))
 	code, err := action.Run(context.Background(), gh, env.Getenv, git.Repo{Dir: rootDir}, env.Stdout,
-		action.Options{Root: rootDir, ResultDir: dir, Today: day})
+		action.Options{Root: rootDir, ResultDir: dir, Today: day, Online: *onlineFlag})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

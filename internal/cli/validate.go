@@ -14,6 +14,7 @@ func runValidate(env Env, args []string) int {
 	lang := fs.String("lang", "", "language of messages: fr (default) or en")
 	todayFlag := fs.String("today", "", "date used by date rules, YYYY-MM-DD (default: $FSGATE_TODAY, then today)")
 	root := fs.String("root", "", "repository root (default: the nearest directory holding providers/)")
+	onlineFlag := fs.Bool("online", false, "also fetch and check each request's JWKS and sector identifier document")
 	base := fs.String("base", "", "git revision to compare with: adds the change rules (immutable fields, removals, redirect domains)")
 	paths, err := parse(fs, args)
 	if err != nil {
@@ -42,7 +43,7 @@ func runValidate(env Env, args []string) int {
 		paths[i] = resolve(wd, p)
 	}
 
-	res, err := validate.Run(validate.Options{Root: *root, Paths: paths, Today: day, Base: *base})
+	res, err := validate.Run(validate.Options{Root: *root, Paths: paths, Today: day, Base: *base, Online: *onlineFlag})
 	if err != nil {
 		return usageError(env, "%v", err)
 	}

@@ -90,6 +90,7 @@ var registry = func() func() []*Rule {
 	all = append(all, textRules()...)
 	all = append(all, crossFileRules()...)
 	all = append(all, changeRules()...)
+	all = append(all, onlineRules()...)
 	return func() []*Rule { return all }
 }()
 

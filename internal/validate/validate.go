@@ -8,6 +8,7 @@
 package validate
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,9 +21,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fsgate/fsgate/internal/fetch"
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/load"
 	"github.com/fsgate/fsgate/internal/locate"
+	"github.com/fsgate/fsgate/internal/online"
 	"github.com/fsgate/fsgate/internal/request"
 	"github.com/fsgate/fsgate/internal/rules"
 	"github.com/fsgate/fsgate/internal/schemacheck"
@@ -47,6 +50,10 @@ type Options struct {
 	// Base, when set, is a git revision of the repository at Root: the
 	// change rules compare each request with its version there.
 	Base string
+	// Online adds the network checks (JWKS, sector identifier) for the
+	// files under Paths, through Fetcher (a new one when nil).
+	Online  bool
+	Fetcher *fetch.Fetcher
 }
 
 // Result is what a run found.
@@ -94,6 +101,9 @@ func Run(opts Options) (*Result, error) {
 		all = append(all, fs...)
 	}
 	all = append(all, crossFile(files, &rules.Context{Today: opts.Today})...)
+	if opts.Online {
+		all = append(all, checkOnline(files, scopes, opts.Fetcher)...)
+	}
 	var deleted map[string]bool
 	if opts.Base != "" {
 		changes, gone, err := compareBase(root, opts.Base, files, &rules.Context{Today: opts.Today})
@@ -327,6 +337,27 @@ func crossFile(files []*rules.File, ctx *rules.Context) []finding.Finding {
 		for _, fd := range r.CheckAll(ctx, loaded) {
 			out = append(out, complete(fd, r, byPath[fd.Path]))
 		}
+	}
+	return out
+}
+
+// checkOnline runs the network pass on the loaded files in scope only: a
+// pull request's online checks concern the requests it changes.
+func checkOnline(files []*rules.File, scopes []scope, fetcher *fetch.Fetcher) []finding.Finding {
+	if fetcher == nil {
+		fetcher = fetch.New()
+	}
+	var selected []*rules.File
+	byPath := map[string]*rules.File{}
+	for _, f := range files {
+		if f.Loaded() && inScope(f.Path, scopes) {
+			selected = append(selected, f)
+			byPath[f.Path] = f
+		}
+	}
+	var out []finding.Finding
+	for _, fd := range online.Check(context.Background(), fetcher, selected) {
+		out = append(out, complete(fd, rules.Lookup(fd.Rule), byPath[fd.Path]))
 	}
 	return out
 }
