@@ -23,6 +23,8 @@ type File struct {
 	Source  []byte      // raw bytes (nil when not read)
 	Root    *yaml.Node  // nil when the file did not parse
 	Request *request.Request
+
+	uris *[]checkedURI // the URIs checked once for every uri-* rule
 }
 
 // Loaded reports whether the file parsed into a request.

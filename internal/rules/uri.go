@@ -84,6 +84,28 @@ func uriFields(r *request.Request) []uriField {
 	return out
 }
 
+// checkedURI is a URI of a file with its problems.
+type checkedURI struct {
+	field    uriField
+	problems []uri.Problem
+}
+
+// checkedURIs checks every URI of a file once: each uri-* rule reports one
+// kind of problem, and checking each URI once per rule cost seven times the
+// work (the profile showed it at a fifth of the whole validation). The
+// rules of one file run in one goroutine, so the memo needs no lock.
+func checkedURIs(f *File) []checkedURI {
+	if f.uris == nil {
+		fields := uriFields(f.Request)
+		list := make([]checkedURI, len(fields))
+		for i, fl := range fields {
+			list[i] = checkedURI{fl, uri.Check(fl.value, fl.opts)}
+		}
+		f.uris = &list
+	}
+	return *f.uris
+}
+
 // kindRule is the rule that reports the problems of one kind.
 func kindRule(id string, severity finding.Severity, kind uri.Kind, summary finding.Text) *Rule {
 	return &Rule{
@@ -92,8 +114,9 @@ func kindRule(id string, severity finding.Severity, kind uri.Kind, summary findi
 		Summary:  summary,
 		Check: func(_ *Context, f *File) []finding.Finding {
 			var out []finding.Finding
-			for _, fl := range uriFields(f.Request) {
-				for _, p := range uri.Check(fl.value, fl.opts) {
+			for _, c := range checkedURIs(f) {
+				fl := c.field
+				for _, p := range c.problems {
 					if p.Kind == kind {
 						fd := At(fl.pointer, uriMessage(fl, p))
 						fd.Suggestion = p.Fix
