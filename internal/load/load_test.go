@@ -1,12 +1,15 @@
 package load
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 func TestParseValues(t *testing.T) {
@@ -168,6 +171,21 @@ func FuzzParse(f *testing.F) {
 		if doc.Valid && doc.Root == nil {
 			t.Fatal("valid document without a root")
 		}
+		// The fast path must agree with the stream parser.
+		if len(src) <= MaxSize && !hasLaterDocumentMarker(src) {
+			fast, fastErr := parseSingle(src)
+			slow, slowErr := parseStream(src)
+			if (fastErr == nil) != (slowErr == nil) {
+				t.Fatalf("fast %v, stream %v", fastErr, slowErr)
+			}
+			if fastErr == nil {
+				a, _ := yaml.Marshal(fast)
+				b, _ := yaml.Marshal(slow)
+				if !bytes.Equal(a, b) {
+					t.Fatalf("trees differ:\n%s\n%s", a, b)
+				}
+			}
+		}
 	})
 }
 
@@ -190,5 +208,67 @@ func BenchmarkBillionLaughs(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Parse(src)
+	}
+}
+
+// TestFastPathAgrees: the byte-slice parser used for single-document files
+// gives the same tree and the same findings as the stream parser, on every
+// test file.
+func TestFastPathAgrees(t *testing.T) {
+	files, _ := filepath.Glob("../validate/testdata/*/*.yaml")
+	more, _ := filepath.Glob("../../providers/*/*/*.yaml")
+	for _, p := range append(files, more...) {
+		src, err := os.ReadFile(p)
+		if err != nil || len(src) > MaxSize || hasLaterDocumentMarker(src) {
+			continue
+		}
+		fast, fastErr := parseSingle(src)
+		slow, slowErr := parseStream(src)
+		if (fastErr == nil) != (slowErr == nil) {
+			t.Errorf("%s: fast %v, stream %v", p, fastErr, slowErr)
+			continue
+		}
+		if fastErr != nil {
+			if fastErr.msg != slowErr.msg || fastErr.line != slowErr.line {
+				t.Errorf("%s: fast %+v, stream %+v", p, fastErr, slowErr)
+			}
+			continue
+		}
+		a, _ := yaml.Marshal(fast)
+		b, _ := yaml.Marshal(slow)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: trees differ", p)
+		}
+	}
+}
+
+func TestDocumentMarkers(t *testing.T) {
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{"a: 1\n", false},
+		{"---\na: 1\n", false},
+		{"# c\n---\na: 1\n", false},
+		{"a: 1\n---\nb: 2\n", true},
+		{"a: 1\n...\n", true},
+		{"a: |\n  ---\n", false}, // indented: inside the scalar
+	}
+	for _, tt := range tests {
+		if got := hasLaterDocumentMarker([]byte(tt.src)); got != tt.want {
+			t.Errorf("%q: %v, want %v", tt.src, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkSyntaxErrorAtTheEnd: locating an error at the end of a 64 KiB
+// file of short lines takes a few parses (binary search), not one per line.
+func BenchmarkSyntaxErrorAtTheEnd(b *testing.B) {
+	src := []byte(strings.Repeat("a: 1\n", (MaxSize-100)/5) + "b: c: d\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, problems := Parse(src); len(problems) != 1 || problems[0].Line != (MaxSize-100)/5+1 {
+			b.Fatalf("%+v", problems)
+		}
 	}
 }
