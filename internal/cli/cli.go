@@ -58,6 +58,7 @@ func commands() []command {
 			"GitHub Actions entry point: validate a pull request's changes, annotate, summarise", runAction},
 		{"comment", "--result result.json [--head-sha SHA]",
 			"privileged half of the PR flow: sticky comment and check run from a result artifact", runComment},
+		{"recheck", "--result findings.json [--label fsgate-recheck]", "weekly re-check: keep one issue listing the merged requests whose online documents broke", runRecheck},
 		{"rules", "", "list every rule with its severity", runRules},
 		{"explain", "RULE", "show the documentation page of a rule", runExplain},
 		{"version", "", "print the version", runVersion},

@@ -3,15 +3,39 @@
 package gen
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 )
 
+// Options choose what to generate.
+type Options struct {
+	N    int
+	Seed uint64
+	// InvalidShare is the share of files (0 to 1) carrying one of the
+	// mistakes publishers make (see mistakes).
+	InvalidShare float64
+}
+
+// mistakes are realistic errors, one per invalid file.
+var mistakes = []struct{ old, new string }{
+	{"datapass: D", "datapass: H"},                                            // datapass-number
+	{"    - https://", "    - http://"},                                       // uri-https
+	{"/oidc/callback\n", "/oidc/callback#retour\n"},                           // uri-fragment
+	{"signature: ES256", "signature: HS256"},                                  // schema
+	{"  contacts:", "  client_secret: x\n  contacts:"},                        // schema (unknown field)
+	{"    - 203.0.113.", "    - 10.0.0."},                                     // ip-address
+	{"Portail citoyen", "Portail  citoyen "},                                  // display-name
+	{"scopes: [openid,", "scopes: [openid, preferred_username,"},              // scope-preferred-username
+	{"\n  site:", "\n  site: https://portail.commune.fr/#accueil\n  x-site:"}, // several
+}
+
 // Request returns the i-th generated request and its path relative to the
 // root. All platforms and environments occur; names, DataPass numbers and
-// URIs are unique so that cross-file rules find nothing to report.
+// URIs are unique so that cross-file rules find nothing to report in valid
+// files.
 func Request(rng *rand.Rand, i int) (path string, content []byte) {
 	plus := i%2 == 0
 	production := i%3 != 0
@@ -19,10 +43,7 @@ func Request(rng *rand.Rand, i int) (path string, content []byte) {
 	if plus {
 		platform = "franceconnect-plus"
 	}
-	if production {
-		environment = "production"
-	}
-	if !plus && !production {
+	if production || !plus {
 		environment = "production" // FC integration is not requested here
 	}
 	name := fmt.Sprintf("commune-%05d-portail", i)
@@ -59,11 +80,16 @@ spec:
 	return filepath.Join("providers", platform, environment, name+".yaml"), b
 }
 
-// Tree writes n requests under root/providers.
-func Tree(root string, n int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, seed))
-	for i := range n {
+// Write writes opts.N requests under root/providers; the same options
+// always give the same bytes.
+func Write(root string, opts Options) error {
+	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed))
+	for i := range opts.N {
 		rel, content := Request(rng, i)
+		if opts.InvalidShare > 0 && rng.Float64() < opts.InvalidShare {
+			m := mistakes[rng.IntN(len(mistakes))]
+			content = bytes.Replace(content, []byte(m.old), []byte(m.new), 1)
+		}
 		path := filepath.Join(root, rel)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return err
@@ -73,4 +99,9 @@ func Tree(root string, n int, seed uint64) error {
 		}
 	}
 	return nil
+}
+
+// Tree writes n valid requests under root/providers.
+func Tree(root string, n int, seed uint64) error {
+	return Write(root, Options{N: n, Seed: seed})
 }

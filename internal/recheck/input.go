@@ -1,0 +1,154 @@
+package recheck
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/report"
+)
+
+// Limits on the report read. It comes from our own binary run on the
+// default branch, so these are not a defence against a forger as in
+// internal/result, but a bound on what one bad week (a validator bug, a
+// runaway rule) can make this job read and render.
+const (
+	MaxSize     = 16 << 20
+	MaxFindings = 100_000
+	MaxFiles    = 100_000
+	maxText     = 2_000
+	maxPath     = 300
+	maxLine     = 1_000_000
+)
+
+// ruleRE is the shape of a rule id. The id goes into a link to
+// docs/rules/<rule>.md; the online rules may not be in this binary's
+// registry yet when the report was written by a newer one, so the shape is
+// checked rather than the registry.
+var ruleRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// Read decodes and checks the report of `fsgate validate --format json`:
+// bounded, UTF-8, no unknown field, no trailing data, every finding with a
+// clean relative path, a rule id, a known severity and bounded texts.
+// The texts stay untrusted: they quote request files and fetched answers,
+// and are escaped when rendered.
+func Read(rd io.Reader) (*report.JSONReport, error) {
+	data, err := io.ReadAll(io.LimitReader(rd, MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxSize {
+		return nil, fmt.Errorf("report larger than %d bytes", MaxSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, errors.New("report is not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var r report.JSONReport
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("not a report of fsgate validate --format json: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("report has trailing data")
+	}
+	if err := check(&r); err != nil {
+		return nil, fmt.Errorf("not a report of fsgate validate --format json: %v", err)
+	}
+	return &r, nil
+}
+
+func check(r *report.JSONReport) error {
+	switch {
+	case r.Version != report.JSONVersion:
+		return fmt.Errorf("version %d, want %d", r.Version, report.JSONVersion)
+	case r.Findings == nil:
+		// The writer always emits the array; null or absent means this is
+		// not its output (an empty object would otherwise read as "all
+		// fixed" and close the issue).
+		return errors.New("no findings array")
+	case len(r.Findings) > MaxFindings:
+		return fmt.Errorf("%d findings, at most %d", len(r.Findings), MaxFindings)
+	case len(r.Files) > MaxFiles:
+		return fmt.Errorf("%d files, at most %d", len(r.Files), MaxFiles)
+	}
+	for i, f := range r.Files {
+		if err := checkPath(f.Path); err != nil {
+			return fmt.Errorf("file %d: %v", i, err)
+		}
+	}
+	for i, f := range r.Findings {
+		if err := checkPath(f.Path); err != nil {
+			return fmt.Errorf("finding %d: %v", i, err)
+		}
+		switch {
+		case !ruleRE.MatchString(f.Rule) || len(f.Rule) > 64:
+			return fmt.Errorf("finding %d: bad rule id %q", i, f.Rule)
+		case f.Severity != string(finding.Error) && f.Severity != string(finding.Warning):
+			return fmt.Errorf("finding %d: bad severity %q", i, f.Severity)
+		case f.Line < 0 || f.Line > maxLine || f.Column < 0 || f.Column > maxLine:
+			return fmt.Errorf("finding %d: bad position", i)
+		case f.Doc != finding.DocPath(f.Rule):
+			return fmt.Errorf("finding %d: bad doc link", i)
+		case f.Message == "" || utf8.RuneCountInString(f.Message) > maxText ||
+			utf8.RuneCountInString(f.Suggestion) > maxText || len(f.Pointer) > maxText:
+			return fmt.Errorf("finding %d: bad text length", i)
+		}
+	}
+	return nil
+}
+
+// checkPath accepts a clean relative path of printable characters: it
+// becomes part of a link to the file.
+func checkPath(p string) error {
+	switch {
+	case p == "" || len(p) > maxPath:
+		return errors.New("bad path length")
+	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
+		return fmt.Errorf("path %q is not a clean relative path", p)
+	case strings.ContainsFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }):
+		return errors.New("path with control characters")
+	}
+	return nil
+}
+
+// OnlineRules are the rules of `fsgate validate --online`: what a
+// publisher's server can break after the request was merged.
+var OnlineRules = []string{"fetch-failed", "jwks-content", "sector-identifier-content"}
+
+// Broken keeps the findings that say a merged request is broken: every
+// finding of an online rule, warnings included (fetch-failed is a warning,
+// and an unreachable document is exactly what FranceConnect trips on), and
+// every error of another rule (the default branch should hold none, so one
+// is breakage too: a rule that changed, a date that passed). Warnings of
+// the offline rules are left out: they were seen and accepted at review,
+// and some come back on every merged request as time passes
+// (planned-date), which would keep the issue open forever.
+//
+// The result is sorted by path, line, column, rule.
+func Broken(r *report.JSONReport) []report.JSONFinding {
+	var out []report.JSONFinding
+	for _, f := range r.Findings {
+		if slices.Contains(OnlineRules, f.Rule) || f.Severity == string(finding.Error) {
+			out = append(out, f)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b report.JSONFinding) int {
+		return finding.Compare(toFinding(a), toFinding(b))
+	})
+	return out
+}
+
+func toFinding(f report.JSONFinding) finding.Finding {
+	return finding.Finding{Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,
+		Severity: finding.Severity(f.Severity), Message: finding.T(f.Message, f.Message), Suggestion: f.Suggestion}
+}
