@@ -13,6 +13,7 @@ import (
 
 	"github.com/fsgate/fsgate/internal/codeowners"
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 	"github.com/fsgate/fsgate/internal/report"
 )
 
@@ -69,7 +70,7 @@ func (o BodyOptions) Check() error {
 
 // blob is the prefix of a link to a file on the default branch.
 func (o BodyOptions) blob() string {
-	return o.ServerURL + "/" + o.Repo + "/blob/" + escapePath(o.Branch) + "/"
+	return o.ServerURL + "/" + o.Repo + "/blob/" + markdown.EscapePath(o.Branch) + "/"
 }
 
 func (o BodyOptions) limit() int {
@@ -133,7 +134,7 @@ func Render(broken []report.JSONFinding, opts BodyOptions) (Rendered, error) {
 		"expliquée par son lien.\n\n"
 	run := "_Vérification du " + opts.Date.UTC().Format(time.DateOnly)
 	if opts.RunURL != "" {
-		run += " ([exécution](" + linkDest(opts.RunURL) + "))"
+		run += " ([exécution](" + markdown.LinkDest(opts.RunURL) + "))"
 	}
 	run += ". Ce ticket n'est modifié que lorsque la liste change, et il est fermé quand tout est corrigé._\n"
 
@@ -229,7 +230,7 @@ func omitted(findings, files int, owners []string, runURL string) string {
 	b.WriteString("\n⚠️ " + plural(findings, "autre problème non affiché", "autres problèmes non affichés") +
 		" (dans " + plural(files, "demande", "demandes") + ") : limite de taille de GitHub. ")
 	if runURL != "" {
-		b.WriteString("La liste complète est dans le résumé de [l'exécution de la vérification](" + linkDest(runURL) + ").")
+		b.WriteString("La liste complète est dans le résumé de [l'exécution de la vérification](" + markdown.LinkDest(runURL) + ").")
 	} else {
 		b.WriteString("La liste complète est dans le résumé du job de la vérification.")
 	}
@@ -285,7 +286,7 @@ func sectionOwners(sections []fileSection) []string {
 
 func sectionHead(path string, owners []string, opts BodyOptions) string {
 	var b strings.Builder
-	b.WriteString("\n### [" + mdCode(path, false) + "](" + linkDest(opts.blob()+escapePath(path)) + ")\n\n")
+	b.WriteString("\n### [" + markdown.Code(path, false) + "](" + markdown.LinkDest(opts.blob()+markdown.EscapePath(path)) + ")\n\n")
 	b.WriteString("Propriétaires (CODEOWNERS) : ")
 	if len(owners) == 0 {
 		b.WriteString("aucun")
@@ -310,14 +311,14 @@ func row(f report.JSONFinding, opts BodyOptions) string {
 	line := "—"
 	if f.Line > 0 {
 		line = strconv.Itoa(f.Line)
-		line = "[" + line + "](" + linkDest(opts.blob()+escapePath(f.Path)+"#L"+line) + ")"
+		line = "[" + line + "](" + markdown.LinkDest(opts.blob()+markdown.EscapePath(f.Path)+"#L"+line) + ")"
 	}
-	rule := "[" + mdCode(f.Rule, true) + "](" + linkDest(opts.blob()+finding.DocPath(f.Rule)) + ")"
+	rule := "[" + markdown.Code(f.Rule, true) + "](" + markdown.LinkDest(opts.blob()+finding.DocPath(f.Rule)) + ")"
 	suggestion := ""
 	if f.Suggestion != "" {
-		suggestion = mdCode(clip(f.Suggestion, maxSuggestionLen), true)
+		suggestion = markdown.Code(markdown.Clip(f.Suggestion, maxSuggestionLen), true)
 	}
-	return "| " + icon + " " + line + " | " + rule + " | " + mdMessage(clip(f.Message, maxMessageLen)) + " | " + suggestion + " |\n"
+	return "| " + icon + " " + line + " | " + rule + " | " + markdown.Message(markdown.Clip(f.Message, maxMessageLen)) + " | " + suggestion + " |\n"
 }
 
 // Resolved is the body of the issue once nothing is broken any more; the
@@ -327,7 +328,7 @@ func Resolved(opts BodyOptions) string {
 	b.WriteString(Marker + "\n## Documents en ligne des fournisseurs de service : tout est corrigé\n\n")
 	b.WriteString("✅ La vérification du " + opts.Date.UTC().Format(time.DateOnly))
 	if opts.RunURL != "" {
-		b.WriteString(" ([exécution](" + linkDest(opts.RunURL) + "))")
+		b.WriteString(" ([exécution](" + markdown.LinkDest(opts.RunURL) + "))")
 	}
 	b.WriteString(" ne trouve plus aucune anomalie : ce ticket est fermé. " +
 		"L'historique des modifications de ce ticket garde la dernière liste signalée ; " +

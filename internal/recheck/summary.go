@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 	"github.com/fsgate/fsgate/internal/report"
 )
 
@@ -58,5 +59,5 @@ func LogLine(f report.JSONFinding) string {
 	if f.Suggestion != "" {
 		s += " (suggestion : " + f.Suggestion + ")"
 	}
-	return neutralize(clip(s, 2*maxText))
+	return markdown.Neutralize(markdown.Clip(s, 2*maxText))
 }

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 )
 
 // writeGitHub prints one GitHub Actions workflow command per finding,
@@ -65,7 +66,7 @@ func docLink(base, rule string) string {
 	if base == "" {
 		return finding.DocPath(rule)
 	}
-	return base + escapePath(finding.DocPath(rule))
+	return base + markdown.EscapePath(finding.DocPath(rule))
 }
 
 // escapeData escapes the message part of a workflow command the way
@@ -96,26 +97,4 @@ func neutralizeControls(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// escapePath percent-encodes a repository path for use in a URL: every
-// byte but the unreserved characters of RFC 3986 and '/'. A path from a
-// pull request can then neither end a Markdown link nor add a query or a
-// fragment.
-func escapePath(p string) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '.', c == '_', c == '~', c == '/':
-			b.WriteByte(c)
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&0xF])
-		}
-	}
-	return b.String()
 }

@@ -5,10 +5,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 )
 
 // markdownLimit bounds the markdown output, in bytes (so in characters
@@ -159,7 +158,7 @@ func markdownFileHead(path string, lang finding.Lang) string {
 	if lang == finding.EN {
 		head = "| Line | Rule | Message | Suggestion |"
 	}
-	return "\n### " + mdCode(clip(path, maxPathLen), false) + "\n\n" + head + "\n| ---: | --- | --- | --- |\n"
+	return "\n### " + markdown.Code(markdown.Clip(path, maxPathLen), false) + "\n\n" + head + "\n| ---: | --- | --- | --- |\n"
 }
 
 // markdownRow is one finding as a table row.
@@ -172,156 +171,13 @@ func markdownRow(f finding.Finding, in *Input) string {
 	if f.Line > 0 {
 		line = strconv.Itoa(f.Line)
 		if in.BlobURL != "" {
-			line = "[" + line + "](" + linkDest(in.BlobURL+escapePath(f.Path)+"#L"+line) + ")"
+			line = "[" + line + "](" + markdown.LinkDest(in.BlobURL+markdown.EscapePath(f.Path)+"#L"+line) + ")"
 		}
 	}
-	rule := "[" + mdCode(f.Rule, true) + "](" + linkDest(docLink(in.DocURL, f.Rule)) + ")"
+	rule := "[" + markdown.Code(f.Rule, true) + "](" + markdown.LinkDest(docLink(in.DocURL, f.Rule)) + ")"
 	suggestion := ""
 	if f.Suggestion != "" {
-		suggestion = mdCode(clip(f.Suggestion, maxSuggestionLen), true)
+		suggestion = markdown.Code(markdown.Clip(f.Suggestion, maxSuggestionLen), true)
 	}
-	return "| " + icon + " " + line + " | " + rule + " | " + mdMessage(clip(f.Message.In(in.Lang), maxMessageLen)) + " | " + suggestion + " |\n"
-}
-
-// mdMessage renders a message, which marks field names as code spans with
-// backticks ("`spec.signature` doit valoir …") but may also quote a value
-// holding backticks of its own. Backticks are paired from the left: each
-// pair delimits a code span rendered by mdCode, the text between by
-// mdText, and an unpaired backtick is literal. A value can thus at worst
-// change which words look like code; it can never leave the cell nor
-// become markup.
-func mdMessage(msg string) string {
-	parts := strings.Split(msg, "`")
-	var b strings.Builder
-	for i := 0; i < len(parts); i++ {
-		if i%2 == 0 {
-			if parts[i] == "" && i > 0 && i < len(parts)-1 {
-				// Two code spans side by side: their fences would
-				// merge into one longer run and no longer match.
-				b.WriteByte(' ')
-			}
-			b.WriteString(mdText(parts[i]))
-			continue
-		}
-		if i == len(parts)-1 || parts[i] == "" { // unpaired or empty: literal backticks
-			b.WriteString("\\`" + mdText(parts[i]))
-			if i < len(parts)-1 {
-				b.WriteString("\\`")
-			}
-			continue
-		}
-		b.WriteString(mdCode(parts[i], true))
-	}
-	return b.String()
-}
-
-// mdText renders untrusted text as literal Markdown inline text, fit for a
-// table cell:
-//   - control and format characters (line breaks, bidi overrides,
-//     zero-width characters) become U+FFFD: a line break would end the
-//     table row, a bidi override would reorder what reviewers read;
-//   - '&', '<', '>' become entities: no HTML tag, no entity of the
-//     attacker's;
-//   - the characters that start inline Markdown are backslash-escaped:
-//     emphasis, code, links, strikethrough, math ('$'), and '|', which
-//     would otherwise start a new cell;
-//   - a zero-width space follows '@' and '#' when a name or a number
-//     follows, so that no user or team is mentioned and no issue is
-//     cross-referenced (GitHub ignores escapes for both).
-func mdText(s string) string {
-	s = neutralizeMarkdown(s)
-	var b strings.Builder
-	for i, r := range s {
-		switch r {
-		case '&':
-			b.WriteString("&amp;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '\\', '`', '*', '_', '[', ']', '|', '~', '$':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '@', '#':
-			b.WriteRune(r)
-			if next, _ := utf8.DecodeRuneInString(s[i+1:]); unicode.IsLetter(next) || unicode.IsDigit(next) {
-				b.WriteString("&#8203;")
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mdCode renders untrusted text as one code span, inside which Markdown,
-// HTML, mentions and references are inert. The fence is one backtick
-// longer than the longest run of backticks in s, and a space pads s when
-// it starts or ends with a backtick or a space (CommonMark strips one from
-// each end of a span that is not all spaces).
-// In a table cell, '|' is escaped as "\|", which GitHub turns back into
-// '|' even inside code. Control and format characters become U+FFFD.
-func mdCode(s string, inTable bool) string {
-	s = neutralizeMarkdown(s)
-	if s == "" {
-		return ""
-	}
-	if inTable {
-		s = strings.ReplaceAll(s, "|", `\|`)
-	}
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	edge := func(c byte) bool { return c == '`' || c == ' ' }
-	if strings.Trim(s, " ") != "" && (edge(s[0]) || edge(s[len(s)-1])) {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
-
-// neutralizeMarkdown replaces every control and format character, line
-// breaks included, by U+FFFD, and tabs by spaces.
-func neutralizeMarkdown(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t':
-			return ' '
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029':
-			return '\uFFFD'
-		}
-		return r
-	}, s)
-}
-
-// linkDest makes a URL safe as a Markdown link destination: the
-// characters that would end it or break the table are percent-encoded.
-// The prefixes (BlobURL, DocURL) come from the configuration and the path
-// is already escaped; this is a second line of defence.
-func linkDest(u string) string {
-	var b strings.Builder
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		switch {
-		case c <= ' ', c >= 0x7f, strings.IndexByte("()<>|`\\\"'[]", c) >= 0:
-			fmt.Fprintf(&b, "%%%02X", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
-}
-
-// clip shortens s to at most n characters, marking the cut with "…".
-func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
+	return "| " + icon + " " + line + " | " + rule + " | " + markdown.Message(markdown.Clip(f.Message.In(in.Lang), maxMessageLen)) + " | " + suggestion + " |\n"
 }

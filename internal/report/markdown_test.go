@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 )
 
 func TestGoldenMarkdown(t *testing.T) {
@@ -254,7 +255,7 @@ func TestMarkdownHostile(t *testing.T) {
 		}
 		// Line and rule: our links, with the path percent-encoded.
 		if want := fmt.Sprintf(" %s [%d](%s%s#L%d) ", map[finding.Severity]string{finding.Error: "❌", finding.Warning: "⚠️"}[f.Severity],
-			f.Line, in.BlobURL, escapePath(f.Path), f.Line); cells[1] != want {
+			f.Line, in.BlobURL, markdown.EscapePath(f.Path), f.Line); cells[1] != want {
 			t.Errorf("row %d: line cell %q, want %q", i+1, cells[1], want)
 		}
 		if want := " [`schema`](" + in.DocURL + "docs/rules/schema.md) "; cells[2] != want {
@@ -264,7 +265,7 @@ func TestMarkdownHostile(t *testing.T) {
 		for j, c := range cells[3:5] {
 			checkInert(t, fmt.Sprintf("row %d cell %d", i+1, j+3), scanInline(strings.TrimSpace(c)))
 		}
-		msg, want := plainText(scanInline(strings.TrimSpace(cells[3]))), neutralizeMarkdown(f.Message.FR)
+		msg, want := plainText(scanInline(strings.TrimSpace(cells[3]))), markdown.Neutralize(f.Message.FR)
 		if strings.Contains(want, "``") {
 			// Adjacent or empty spans get a space or stay literal: the
 			// reader sees the same characters but for backticks and spaces.
@@ -275,15 +276,15 @@ func TestMarkdownHostile(t *testing.T) {
 			t.Errorf("row %d: message reads\n%q, want\n%q", i+1, msg, want)
 		}
 		sug := scanInline(strings.TrimSpace(cells[4]))
-		if f.Suggestion != "" && (len(sug) != 1 || !sug[0].code || sug[0].s != neutralizeMarkdown(f.Suggestion)) {
-			t.Errorf("row %d: suggestion reads %+v, want code %q", i+1, sug, neutralizeMarkdown(f.Suggestion))
+		if f.Suggestion != "" && (len(sug) != 1 || !sug[0].code || sug[0].s != markdown.Neutralize(f.Suggestion)) {
+			t.Errorf("row %d: suggestion reads %+v, want code %q", i+1, sug, markdown.Neutralize(f.Suggestion))
 		}
 	}
 	// The heading's code span holds the whole path, on one line.
 	for l := range strings.SplitSeq(out, "\n") {
 		if h, ok := strings.CutPrefix(l, "### "); ok {
 			segs := scanInline(h)
-			if len(segs) != 1 || !segs[0].code || segs[0].s != neutralizeMarkdown(in.Files[0]) {
+			if len(segs) != 1 || !segs[0].code || segs[0].s != markdown.Neutralize(in.Files[0]) {
 				t.Errorf("heading reads %+v", segs)
 			}
 		}
@@ -346,17 +347,17 @@ func FuzzMarkdownCell(f *testing.F) {
 		for j, c := range cells[3:5] {
 			checkInert(t, fmt.Sprintf("cell %d", j+3), scanInline(strings.TrimSpace(c)))
 		}
-		if clip(msg, maxMessageLen) == msg && !strings.Contains(msg, "``") && strings.Count(msg, "`")%2 == 0 {
+		if markdown.Clip(msg, maxMessageLen) == msg && !strings.Contains(msg, "``") && strings.Count(msg, "`")%2 == 0 {
 			// Backticks pair as in the message: the reader sees it whole
 			// (but for the spaces a table cell trims).
-			got, want := plainText(scanInline(strings.TrimSpace(cells[3]))), strings.TrimSpace(neutralizeMarkdown(msg))
+			got, want := plainText(scanInline(strings.TrimSpace(cells[3]))), strings.TrimSpace(markdown.Neutralize(msg))
 			if got != want {
 				t.Errorf("message reads %q, want %q", got, want)
 			}
 		}
-		if s := strings.TrimSpace(cells[4]); sug != "" && clip(sug, maxSuggestionLen) == sug {
+		if s := strings.TrimSpace(cells[4]); sug != "" && markdown.Clip(sug, maxSuggestionLen) == sug {
 			segs := scanInline(s)
-			if len(segs) != 1 || !segs[0].code || segs[0].s != neutralizeMarkdown(sug) {
+			if len(segs) != 1 || !segs[0].code || segs[0].s != markdown.Neutralize(sug) {
 				t.Errorf("suggestion %q reads %+v", sug, segs)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/markdown"
 )
 
 // SARIF identifiers.
@@ -94,7 +95,7 @@ func writeSARIF(w io.Writer, in *Input) error {
 	rules, index := sarifRules(in)
 	results := make([]sarifResult, 0, len(in.Findings))
 	for _, f := range in.Findings {
-		loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: escapePath(f.Path), URIBaseID: "%SRCROOT%"}}
+		loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: markdown.EscapePath(f.Path), URIBaseID: "%SRCROOT%"}}
 		if f.Line > 0 {
 			loc.Region = &sarifRegion{StartLine: f.Line}
 			if f.Column > 0 {
