@@ -5,12 +5,12 @@ GO            ?= go
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 ACTIONLINT    := github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 
-.PHONY: validate test vet lint build bench fmt-check
+.PHONY: validate test vet lint fmt-check build bench
 
 validate:
 	$(GO) run ./cmd/fsgate validate
 
-test: vet lint
+test: vet lint fmt-check
 	$(GO) test ./...
 
 vet:
@@ -21,6 +21,10 @@ vet:
 lint:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) run $(ACTIONLINT) -no-color
+
+# Request files in canonical form (key order, indentation, block lists).
+fmt-check:
+	$(GO) run ./cmd/fsgate fmt --check
 
 build:
 	$(GO) build -o bin/fsgate ./cmd/fsgate

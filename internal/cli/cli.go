@@ -59,6 +59,8 @@ func commands() []command {
 		{"comment", "--result result.json [--head-sha SHA]",
 			"privileged half of the PR flow: sticky comment and check run from a result artifact", runComment},
 		{"recheck", "--result findings.json [--label fsgate-recheck]", "weekly re-check: keep one issue listing the merged requests whose online documents broke", runRecheck},
+		{"new", newUsage, "create a request file from the form's questions (on a terminal, or from flags)", runNew},
+		{"fmt", fmtUsage, "rewrite request files in canonical form (key order, indentation, block lists)", runFmt},
 		{"rules", "", "list every rule with its severity", runRules},
 		{"explain", "RULE", "show the documentation page of a rule", runExplain},
 		{"version", "", "print the version", runVersion},
