@@ -48,7 +48,7 @@ func Request(rng *rand.Rand, i int) (path string, content []byte) {
 	}
 	name := fmt.Sprintf("commune-%05d-portail", i)
 	host := fmt.Sprintf("portail.commune-%05d.fr", i)
-	b := fmt.Appendf(nil, `# yaml-language-server: $schema=../../../schema/service-provider.schema.json
+	b := fmt.Appendf(nil, `# yaml-language-server: $schema=../../../schema/service-provider.draft-07.schema.json
 apiVersion: fsgate/v1
 kind: ServiceProvider
 metadata:

@@ -37,7 +37,7 @@ import (
 
 // Modeline is the first line of every request file: it gives editors
 // (VS Code's YAML extension) the schema, hence completion and French help.
-const Modeline = "# yaml-language-server: $schema=../../../schema/service-provider.schema.json"
+const Modeline = schema.Modeline
 
 // NoEditor is the answer "--PAS DE SOLUTION EDITEUR--".
 const NoEditor = "none"

@@ -127,7 +127,7 @@ func TestInterviewFranceConnectProduction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `# yaml-language-server: $schema=../../../schema/service-provider.schema.json
+	want := `# yaml-language-server: $schema=../../../schema/service-provider.draft-07.schema.json
 apiVersion: fsgate/v1
 kind: ServiceProvider
 metadata:
