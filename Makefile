@@ -29,5 +29,10 @@ fmt-check:
 build:
 	$(GO) build -o bin/fsgate ./cmd/fsgate
 
+# Benchmarks (not part of make test): each stage at N = 100, 1,000 and
+# 10,000 generated files, and the whole fsgate validate process (wall time,
+# peak memory). Results and machine: docs/performance.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench 'Stages|Validate1000|LoadAndSchema' -benchmem -benchtime 3x ./internal/validate
+	$(GO) test -run '^$$' -bench 'Process' -benchtime 5x ./cmd/fsgate
+	$(GO) test -run '^$$' -bench 'PullRequestOneFileIn1000' -benchtime 5x ./internal/action

@@ -16,7 +16,7 @@ import (
 // git checkout with a real webhook payload, then `fsgate comment` against
 // a fake GitHub API, twice (the second run must not post again).
 
-func build(t *testing.T) string {
+func build(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
