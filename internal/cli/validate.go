@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
 
+	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/report"
 	"github.com/fsgate/fsgate/internal/validate"
@@ -16,6 +20,8 @@ func runValidate(env Env, args []string) int {
 	root := fs.String("root", "", "repository root (default: the nearest directory holding providers/)")
 	onlineFlag := fs.Bool("online", false, "also fetch and check each request's JWKS and sector identifier document")
 	base := fs.String("base", "", "git revision to compare with: adds the change rules (immutable fields, removals, redirect domains)")
+	cacheDir := fs.String("cache", "", "directory of the content cache, which skips the files validated before (default: the user cache directory's fsgate/)")
+	noCache := fs.Bool("no-cache", false, "validate every file from scratch, without reading or writing the cache (wins over --cache)")
 	paths, err := parse(fs, args)
 	if err != nil {
 		return ExitUsage
@@ -43,9 +49,27 @@ func runValidate(env Env, args []string) int {
 		paths[i] = resolve(wd, p)
 	}
 
-	res, err := validate.Run(validate.Options{Root: *root, Paths: paths, Today: day, Base: *base, Online: *onlineFlag})
+	var c *cache.Cache
+	switch {
+	case *noCache:
+	case *cacheDir != "":
+		c = &cache.Cache{Dir: resolve(wd, *cacheDir)}
+	default:
+		// No usable default (no home directory): no cache, silently; the
+		// results are the same.
+		if dir, err := userCacheDir(env); err == nil {
+			c = &cache.Cache{Dir: filepath.Join(dir, "fsgate")}
+		}
+	}
+
+	res, err := validate.Run(validate.Options{Root: *root, Paths: paths, Today: day, Base: *base, Online: *onlineFlag, Cache: c})
 	if err != nil {
 		return usageError(env, "%v", err)
+	}
+	if *cacheDir != "" && res.Cache.Err != nil {
+		// Asked for by name, a cache that does not work deserves a word;
+		// the run's results stand.
+		fmt.Fprintf(env.Stderr, "fsgate: --cache: %v\n", res.Cache.Err)
 	}
 	sources := make(map[string][]byte, len(res.All))
 	for _, f := range res.All {
@@ -68,4 +92,32 @@ func runValidate(env Env, args []string) int {
 func runVersion(env Env, args []string) int {
 	fmt.Fprintln(env.Stdout, "fsgate", Version())
 	return ExitOK
+}
+
+// userCacheDir is os.UserCacheDir, reading the environment through env like
+// the rest of the command line (tests run in-process and hermetic: without
+// HOME in their environment they have no default cache).
+func userCacheDir(env Env) (string, error) {
+	var dir string
+	switch runtime.GOOS {
+	case "windows":
+		dir = env.Getenv("LocalAppData")
+	case "darwin", "ios":
+		if home := env.Getenv("HOME"); home != "" {
+			dir = filepath.Join(home, "Library", "Caches")
+		}
+	case "plan9":
+		if home := env.Getenv("home"); home != "" {
+			dir = filepath.Join(home, "lib", "cache")
+		}
+	default:
+		dir = env.Getenv("XDG_CACHE_HOME")
+		if home := env.Getenv("HOME"); dir == "" && home != "" {
+			dir = filepath.Join(home, ".cache")
+		}
+	}
+	if !filepath.IsAbs(dir) { // unset, or relative: refused like os.UserCacheDir does
+		return "", errors.New("no user cache directory")
+	}
+	return dir, nil
 }

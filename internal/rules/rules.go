@@ -21,8 +21,11 @@ type File struct {
 	Path    string      // relative to the repository root, with '/'
 	Mode    fs.FileMode // type bits from Lstat: a symlink is never read
 	Source  []byte      // raw bytes (nil when not read)
-	Root    *yaml.Node  // nil when the file did not parse
+	Root    *yaml.Node  // nil when the file did not parse, or came from the cache
 	Request *request.Request
+	// Positions stand in for Root when the file's results came from the
+	// engine's cache, which keeps the shape of the tree, not the tree.
+	Positions Locator
 
 	uris *[]checkedURI // the URIs checked once for every uri-* rule
 }
@@ -30,10 +33,25 @@ type File struct {
 // Loaded reports whether the file parsed into a request.
 func (f *File) Loaded() bool { return f.Request != nil }
 
+// Locator locates pointers in a file whose tree is not at hand.
+type Locator interface {
+	// Position answers exactly what locate.Position answers on the tree.
+	Position(pointer string, target locate.Target) (line, col int)
+}
+
+// Position is the position of pointer in the file (see locate.Position):
+// from Root, else from Positions; 1:1 when the file did not parse.
+func (f *File) Position(pointer string, target locate.Target) (line, col int) {
+	if f.Root == nil && f.Positions != nil {
+		return f.Positions.Position(pointer, target)
+	}
+	return locate.Position(f.Root, pointer, target)
+}
+
 // KeyPosition is the position of the key of the entry at pointer (for "this
 // field should not be here").
 func (f *File) KeyPosition(pointer string) (line, col int) {
-	return locate.Position(f.Root, pointer, locate.AtKey)
+	return f.Position(pointer, locate.AtKey)
 }
 
 // Context is what rules may know beyond the files.
@@ -53,13 +71,22 @@ type Rule struct {
 	Check      func(ctx *Context, f *File) []finding.Finding
 	OnUnloaded bool
 	// CheckAll looks at every loaded file at once (cross-file rules). Each
-	// finding must set its Path.
+	// finding must set its Path. The engine runs the cross-file rules side
+	// by side: CheckAll only reads the files.
 	CheckAll func(ctx *Context, files []*File) []finding.Finding
 	// CheckChange compares one path at the base of a change (--base) with
 	// its new version; base or head is nil for a created or deleted file.
 	// A finding on a deleted file sets its Path.
 	CheckChange func(ctx *Context, base, head *File) []finding.Finding
 }
+
+// DependsOnToday reports whether the rule's findings on a file depend on
+// Context.Today and not on the file alone. The engine's content cache never
+// stores them: it reruns these rules on every run, on the cached request
+// (a cached file has Request, Source and Positions, no Root). Every rule
+// that reads ctx.Today must be listed here; a test in internal/validate
+// checks that the other rules' findings do not move with the date.
+func (r *Rule) DependsOnToday() bool { return r == plannedDate }
 
 // Builtin rules have no check function here: the loader and the schema
 // produce their findings.

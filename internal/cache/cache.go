@@ -1,0 +1,509 @@
+// Package cache keeps, between runs, what validating one file produced, so
+// that a run re-validates only the files that changed: in a registry of
+// 10,000 requests, a pull request touches one.
+//
+// An entry is valid for one path, one content (the SHA-256 of the file's
+// bytes) and one fsgate (the content of the running executable, which holds
+// the schema, the catalogue, the rules and the code: see executableKey): it
+// is never trusted across versions. It holds the file's own findings (loader, schema,
+// per-file rules, except the rules whose result depends on the date: the
+// engine reruns those), its typed request, and the shape of its YAML tree
+// for positions (see Positions).
+//
+// Storage is one index file per repository root: read whole once, rewritten
+// whole (temporary file, then rename) when anything changed, so a warm run
+// costs one read, and readers never see a half-written index. A corrupt,
+// truncated or foreign index is a miss, never an error. The index holds the
+// files of the last run only, and indexes unused for a month are removed:
+// the directory stays bounded.
+package cache
+
+import (
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/request"
+)
+
+// format names the layout of an index. It is part of the version key too,
+// though a change of layout changes the executable anyway.
+const format = "fsgate-cache-1\n"
+
+const (
+	// maxIndexSize bounds what is read: an entry takes about 1 KiB, so
+	// this is room for some 60,000 files; a bigger index is not written.
+	maxIndexSize = 64 << 20
+	// unusedFor is how long an index may go unread before a run removes
+	// it (a deleted checkout, a renamed directory).
+	unusedFor = 30 * 24 * time.Hour
+	// touchAfter: an index still in use gets its time refreshed this
+	// often, so that it is never taken for an unused one.
+	touchAfter = 24 * time.Hour
+	// File names in the directory: one index per root, and the temporary
+	// files of writes in progress.
+	indexPrefix = "index-"
+	tmpPrefix   = "tmp-"
+)
+
+// Cache is where results are kept and for which fsgate.
+type Cache struct {
+	// Dir holds the index files; it is created when needed.
+	Dir string
+	// Version names the fsgate whose results these are. Empty means the
+	// running executable (hashed once per process); tests set it to
+	// simulate another fsgate.
+	Version string
+}
+
+// Key is the SHA-256 of a file's content.
+type Key [sha256.Size]byte
+
+// Sum returns the key of content.
+func Sum(content []byte) Key { return sha256.Sum256(content) }
+
+// Entry is what the cache keeps of one file.
+type Entry struct {
+	// Findings are the file's own findings, as the engine completed them
+	// (rule, severity, position), Path left to the caller.
+	Findings []finding.Finding
+	// Request is the typed request; nil when the file did not load.
+	Request *request.Request
+	// Positions locate pointers in the file; nil when it did not parse.
+	Positions *Positions
+}
+
+// encodeEntry encodes what the engine computed for one file (see Put).
+func encodeEntry(findings []finding.Finding, req *request.Request, root *yaml.Node) (string, error) {
+	w := &writer{}
+	w.findings(findings)
+	w.request(req)
+	if root == nil {
+		w.buf = append(w.buf, 0)
+	} else {
+		w.buf = append(w.buf, 1)
+		if err := encodeShape(w, root, 0); err != nil {
+			return "", err
+		}
+	}
+	return string(w.buf), nil
+}
+
+// decodeEntry decodes a stored body. The shape, last, is decoded only if a
+// position is asked for: the index's CRC and version key already say that
+// these bytes are what this code wrote.
+func decodeEntry(body string) (*Entry, error) {
+	r := &reader{s: body}
+	e := &Entry{Findings: r.findings(), Request: r.request()}
+	switch r.byte() {
+	case 0:
+		if r.s != "" {
+			r.fail() // trailing bytes: not what this code writes
+		}
+	case 1:
+		e.Positions = &Positions{shape: r.s}
+	default:
+		r.fail()
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	return e, nil
+}
+
+// Stats say how the cache served a run.
+type Stats struct {
+	Hits, Misses int
+	// Err is why the cache could not be read or written, if it could not
+	// (a missing or unusable index is a miss, not an error). The run's
+	// results are the same either way.
+	Err error
+}
+
+// Store is the cache of one run over one root.
+type Store struct {
+	dir, file string
+	opened    chan struct{} // closed once the fields below are set
+	version   Key
+	old       map[string]*stored // the index as read
+	err       error
+
+	hits, misses atomic.Int64
+	mu           sync.Mutex
+	added        map[string]*stored // entries of the files that missed
+}
+
+type stored struct {
+	sum  Key
+	body string
+	used atomic.Bool // a file of this run hit it: it stays in the index
+}
+
+// Open opens the cache of root (an absolute path). It returns at once: the
+// executable is hashed and the index read in the background, on a core of
+// their own while the caller walks and reads the tree, and the first use of
+// the store waits for them. It never fails: an index that cannot be used is
+// empty, and a cache that cannot work at all (no executable to hash) is a
+// store that never hits and never writes; the reason is in Stats.
+func (c *Cache) Open(root string) *Store {
+	rootSum := sha256.Sum256([]byte(root))
+	s := &Store{
+		dir:    c.Dir,
+		file:   filepath.Join(c.Dir, indexPrefix+hex.EncodeToString(rootSum[:16])),
+		opened: make(chan struct{}),
+		added:  map[string]*stored{},
+	}
+	go func() {
+		defer close(s.opened)
+		version, err := c.versionKey()
+		if err != nil {
+			s.err = fmt.Errorf("cache disabled: %w", err)
+			return
+		}
+		s.version = version
+		s.old, err = readIndex(s.file, version)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.err = err
+		}
+	}()
+	return s
+}
+
+// Lookup returns the entry of path if its content is still content (its
+// sum is sum).
+func (s *Store) Lookup(path string, sum Key) (*Entry, bool) {
+	<-s.opened
+	if s.err != nil {
+		return nil, false
+	}
+	st, ok := s.old[path]
+	if ok && st.sum == sum {
+		if e, err := decodeEntry(st.body); err == nil {
+			s.hits.Add(1)
+			st.used.Store(true)
+			return e, true
+		}
+	}
+	s.misses.Add(1)
+	return nil, false
+}
+
+// Put records what the engine computed for a file that missed: its
+// findings without the date-dependent ones, its request (nil when it did
+// not load) and its tree (nil when it did not parse). A file that cannot be
+// stored (a document too deep) is left out: it is validated on every run.
+func (s *Store) Put(path string, sum Key, findings []finding.Finding, req *request.Request, root *yaml.Node) {
+	<-s.opened
+	if s.err != nil {
+		return
+	}
+	body, err := encodeEntry(findings, req, root)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.added[path] = &stored{sum: sum, body: body}
+	s.mu.Unlock()
+}
+
+// Stats say how the run used the cache so far.
+func (s *Store) Stats() Stats {
+	<-s.opened
+	return Stats{Hits: int(s.hits.Load()), Misses: int(s.misses.Load()), Err: s.err}
+}
+
+// Save writes the index for the files of this run when it differs from the
+// one read: entries of files no longer there are dropped. Concurrent runs
+// each write a whole index and rename it into place, so the last one wins
+// and the index is always one run's, whole.
+func (s *Store) Save() {
+	<-s.opened
+	// Each file of the run is looked up once: the index is the same if no
+	// file was added and every entry was hit.
+	if s.err != nil || len(s.added) == 0 && int(s.hits.Load()) == len(s.old) {
+		return
+	}
+	if err := s.write(); err != nil {
+		s.err = err
+		return
+	}
+	s.prune()
+}
+
+// The index is:
+//
+//	format                 the format line
+//	version key            32 bytes
+//	payload length         8 bytes, little-endian
+//	payload CRC-32C        4 bytes, little-endian
+//	payload                count, then per file, sorted by path:
+//	                       path, content sum (32 bytes), entry body
+//
+// The CRC makes a truncated or damaged file a miss before any decoding;
+// each body is then decoded only when its file is looked up (and its shape
+// only when a position is asked for).
+const headerSize = len(format) + sha256.Size + 8 + 4
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func (s *Store) write() error {
+	next := maps.Clone(s.added)
+	for p, st := range s.old {
+		if st.used.Load() {
+			next[p] = st
+		}
+	}
+	paths := slices.Sorted(maps.Keys(next)) // the same files give the same bytes
+	w := &writer{buf: make([]byte, headerSize, headerSize+len(paths)*1024)}
+	w.uvarint(uint64(len(paths)))
+	for _, p := range paths {
+		st := next[p]
+		w.string(p)
+		w.buf = append(w.buf, st.sum[:]...)
+		w.string(st.body)
+	}
+	if len(w.buf) > maxIndexSize {
+		return fmt.Errorf("cache index over %d MiB: not written", maxIndexSize>>20)
+	}
+	payload := w.buf[headerSize:]
+	h := w.buf[:headerSize]
+	copy(h, format)
+	copy(h[len(format):], s.version[:])
+	binary.LittleEndian.PutUint64(h[len(format)+sha256.Size:], uint64(len(payload)))
+	binary.LittleEndian.PutUint32(h[len(format)+sha256.Size+8:], crc32.Checksum(payload, castagnoli))
+
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(s.dir, tmpPrefix+"*")
+	if err != nil {
+		return err
+	}
+	// No fsync: an index lost or cut short by a crash fails its length or
+	// CRC check and is a miss, which costs one cold run, not a result.
+	_, err = tmp.Write(w.buf)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), s.file)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// readIndex returns the entries of the index at file if it was written by
+// this version of fsgate and is intact; an empty map otherwise (with an
+// error saying why, for Stats, unless it is just absent).
+func readIndex(file string, version Key) (map[string]*stored, error) {
+	data, modified, err := readFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) < headerSize || string(data[:len(format)]) != format {
+		return nil, nil // not an index of this format: rewritten
+	}
+	h := data[len(format):]
+	if Key(h[:sha256.Size]) != version {
+		return nil, nil // another fsgate's: never trusted
+	}
+	h = h[sha256.Size:]
+	size, sum := binary.LittleEndian.Uint64(h), binary.LittleEndian.Uint32(h[8:])
+	payload := data[headerSize:]
+	if uint64(len(payload)) != size || crc32.Checksum(payload, castagnoli) != sum {
+		return nil, nil // truncated or damaged
+	}
+	// One conversion: the paths and bodies below, and the strings the
+	// entries decode to, are slices of it.
+	r := &reader{s: string(payload)}
+	n := r.count()
+	entries := make(map[string]*stored, n)
+	for range n {
+		p := r.string()
+		k := Key([]byte(r.fixed(sha256.Size)))
+		body := r.string()
+		if r.err != nil {
+			return nil, nil
+		}
+		entries[p] = &stored{sum: k, body: body}
+	}
+	if r.err != nil || r.s != "" {
+		return nil, nil
+	}
+	if time.Since(modified) > touchAfter {
+		// In use: not to be pruned (see unusedFor).
+		now := time.Now()
+		os.Chtimes(file, now, now)
+	}
+	return entries, nil
+}
+
+// readFile reads the index, refusing one too big to be ours.
+func readFile(file string) ([]byte, time.Time, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if info.Size() > maxIndexSize {
+		return nil, time.Time{}, nil
+	}
+	data := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, time.Time{}, nil // shorter than its size: a miss
+	}
+	return data, info.ModTime(), nil
+}
+
+// prune removes the indexes unused for a month and the temporary files
+// that a killed run left behind. It is best effort: another run may be
+// pruning too.
+func (s *Store) prune() {
+	des, err := os.ReadDir(s.dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		name := de.Name()
+		var maxAge time.Duration
+		switch {
+		case strings.HasPrefix(name, indexPrefix):
+			maxAge = unusedFor
+		case strings.HasPrefix(name, tmpPrefix):
+			maxAge = time.Hour // a write takes milliseconds
+		default:
+			continue
+		}
+		if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > maxAge {
+			os.Remove(filepath.Join(s.dir, name))
+		}
+	}
+}
+
+// versionKey names the fsgate whose results may be used.
+func (c *Cache) versionKey() (Key, error) {
+	if c.Version != "" {
+		return sha256.Sum256([]byte(format + "version " + c.Version)), nil
+	}
+	return executableKey()
+}
+
+// executableKey names the running executable by its content: whatever
+// changes in fsgate (code, schema, catalogue, rules, Go version, build
+// flags) changes it, so no result survives a change of fsgate, and nothing
+// has to remember to bump a version. `go run` reuses the executable it
+// built for unchanged sources, so `make validate` keeps its cache too.
+//
+// The content is named by the Go build ID when the toolchain stamped one:
+// its last part is the hash of the executable that cmd/go computes after
+// linking, precisely so that tools need not read and hash the whole file
+// (cmd/go/internal/work/buildid.go); that saves 40 ms per run on these
+// machines, a third of the warm budget. Otherwise the executable is hashed
+// with SHA-256.
+var executableKey = sync.OnceValues(func() (Key, error) {
+	f, err := openExecutable()
+	if err != nil {
+		return Key{}, err
+	}
+	defer f.Close()
+	if id := goBuildID(f); id != "" {
+		return sha256.Sum256([]byte(format + "go build id " + id)), nil
+	}
+	h := sha256.New()
+	h.Write([]byte(format + "executable "))
+	if _, err := io.CopyBuffer(h, io.NewSectionReader(f, 0, 1<<40), make([]byte, 1<<20)); err != nil {
+		return Key{}, err
+	}
+	return Key(h.Sum(nil)), nil
+})
+
+// goBuildID returns the build ID of an ELF executable as cmd/go writes it
+// (actionID/…/contentID, each part 20 characters of base64url), or "" for
+// any other file or ID: a non-ELF system, `-ldflags=-buildid=` or a build
+// system that writes a fixed ID ("redacted") fall back to hashing.
+func goBuildID(f io.ReaderAt) string {
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return ""
+	}
+	const goBuildIDTag = 4
+	for _, p := range ef.Progs {
+		if p.Type != elf.PT_NOTE || p.Filesz > 4096 {
+			continue
+		}
+		note := make([]byte, p.Filesz)
+		if _, err := p.ReadAt(note, 0); err != nil {
+			continue
+		}
+		// Notes: name size, description size, type, then the name and
+		// the description, each padded to 4 bytes.
+		for len(note) >= 12 {
+			nameSize := uint64(ef.ByteOrder.Uint32(note))
+			descSize := uint64(ef.ByteOrder.Uint32(note[4:]))
+			tag := ef.ByteOrder.Uint32(note[8:])
+			descAt := 12 + (nameSize+3)&^3
+			end := descAt + (descSize+3)&^3
+			if end > uint64(len(note)) {
+				break
+			}
+			if tag == goBuildIDTag && nameSize == 4 && string(note[12:16]) == "Go\x00\x00" {
+				return wellFormed(string(note[descAt : descAt+descSize]))
+			}
+			note = note[end:]
+		}
+	}
+	return ""
+}
+
+func wellFormed(id string) string {
+	parts := strings.Split(id, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	for _, p := range parts {
+		if len(p) != 20 || strings.Trim(p, base64url) != "" {
+			return ""
+		}
+	}
+	return id
+}
+
+const base64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+// openExecutable opens the running executable. On Linux /proc/self/exe is
+// the image actually running even when its path has since been given to a
+// new build (`go build` during a run): hashing the path would store this
+// code's results under the new code's key.
+func openExecutable() (*os.File, error) {
+	if f, err := os.Open("/proc/self/exe"); err == nil {
+		return f, nil
+	}
+	p, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
