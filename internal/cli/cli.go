@@ -52,7 +52,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"validate", "[--format text|json|sarif|github|markdown] [--lang fr|en] [--today YYYY-MM-DD] [--base GIT-REF] [--online] [--root DIR] [PATH...]",
+		{"validate", "[--format text|json|sarif|github|markdown] [--lang fr|en] [--today YYYY-MM-DD] [--base GIT-REF] [--online] [--cache DIR | --no-cache] [--root DIR] [PATH...]",
 			"validate request files (default: providers/)", runValidate},
 		{"action", "--root DIR --result-dir DIR",
 			"GitHub Actions entry point: validate a pull request's changes, annotate, summarise", runAction},

@@ -34,17 +34,20 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]f
 	if err != nil {
 		return nil, nil, err
 	}
+	after := make(map[string]*rules.File, len(head))
+	for _, f := range head {
+		after[f.Path] = f
+	}
+	// Only what changed is parsed: in a pull request nearly every base file
+	// equals its head version, and parsing them all would cost as much as
+	// validating the tree without the cache.
 	before := make(map[string]*rules.File, len(entries))
 	for _, e := range entries {
-		f, err := parseOnly(tmp, e)
+		f, err := parseOnly(tmp, e, after[e.path])
 		if err != nil {
 			return nil, nil, err
 		}
 		before[f.Path] = f
-	}
-	after := make(map[string]*rules.File, len(head))
-	for _, f := range head {
-		after[f.Path] = f
 	}
 
 	paths := make([]string, 0, len(before)+len(after))
@@ -86,7 +89,9 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]f
 
 // parseOnly loads a file of the base tree: no schema, no rules — the base
 // was checked when it was merged, and only its values are compared.
-func parseOnly(root string, e entry) (*rules.File, error) {
+// A file whose bytes equal its head version is not parsed: only its bytes
+// are kept, which is all the comparison needs.
+func parseOnly(root string, e entry, head *rules.File) (*rules.File, error) {
 	f := &rules.File{Path: e.path, Mode: e.mode}
 	if !e.mode.IsRegular() {
 		return f, nil
@@ -96,6 +101,9 @@ func parseOnly(root string, e entry) (*rules.File, error) {
 		return nil, errorf("%s at base: %v", e.path, err)
 	}
 	f.Source = src
+	if head != nil && bytes.Equal(src, head.Source) {
+		return f, nil
+	}
 	doc, _ := load.Parse(src)
 	f.Root = doc.Root
 	if doc.Valid {
