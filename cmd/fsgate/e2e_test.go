@@ -209,11 +209,13 @@ func TestPullRequestFlow(t *testing.T) {
 		"`spec.signature` doit valoir ES256 ou RS256",
 		"https://github.com/Codertocat/Hello-World/blob/" + head + "/providers/franceconnect-plus/production/lyon-portail-famille.yaml#L21",
 		"`@fsgate/franceconnect-reviewers`",
+		"#### À la fusion",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("comment lacks %q:\n%s", want, body)
 		}
 	}
+	t.Logf("comment:\n%s", body)
 	if len(fake.checkRuns) != 2 {
 		t.Fatalf("%d check runs, want one per comment run", len(fake.checkRuns))
 	}

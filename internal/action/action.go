@@ -21,6 +21,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/fsgate/fsgate/internal/export"
 	"github.com/fsgate/fsgate/internal/fetch"
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/git"
@@ -132,6 +133,10 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 	}
 	if opts.ResultDir != "" {
 		r := result.New(repo, ev.number, ev.baseSHA, ev.headSHA, res.Files, changed, all)
+		if base != "" {
+			// What the merge will export: the reviewers' view of the change.
+			r.Plan = export.Plan(res.Changed.Base, res.Changed.Head)
+		}
 		if err := writeResult(opts.ResultDir, r, md.Bytes()); err != nil {
 			return 0, err
 		}

@@ -33,6 +33,11 @@ func Body(r *result.Result, opts BodyOptions) (string, error) {
 	head.WriteString(result.CommentMarker + "\n")
 	fmt.Fprintf(&head, "### fsgate · commit `%s`\n\n", short(r.HeadSHA))
 
+	if r.Plan != nil && !r.Plan.Empty() {
+		// The plan gets at most a third of the comment; the findings come
+		// first, and the job summary has everything.
+		tail.WriteString("\n#### À la fusion\n\n" + r.Plan.MarkdownLimit(finding.FR, MaxBody/3) + "\n")
+	}
 	if review := reviewSection(r, opts.Owners); review != "" {
 		tail.WriteString("\n" + review)
 	}

@@ -18,6 +18,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/fsgate/fsgate/internal/export"
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/report"
 	"github.com/fsgate/fsgate/internal/rules"
@@ -57,6 +58,9 @@ type Result struct {
 	// section: which CODEOWNERS apply).
 	Changed []string `json:"changed"`
 	Summary Summary  `json:"summary"`
+	// Plan is what merging would export (created, updated, deleted FS),
+	// when the base was known.
+	Plan *export.Changes `json:"plan,omitempty"`
 }
 
 // Summary counts the findings.
@@ -182,8 +186,55 @@ func (r *Result) check() error {
 			return fmt.Errorf("finding %d: bad text length", i)
 		}
 	}
+	if err := checkPlan(r.Plan); err != nil {
+		return fmt.Errorf("plan: %v", err)
+	}
 	errs, warns := finding.Count(r.FindingValues())
 	r.Summary = Summary{Files: len(r.Files), Errors: errs, Warnings: warns}
+	return nil
+}
+
+// planID is the id of an exported FS: platform/environment/name.
+var planID = regexp.MustCompile(`^(franceconnect|franceconnect-plus)/(integration|production)/[a-z0-9-]{1,63}$`)
+
+// checkPlan bounds and shapes the plan; its values are rendered escaped.
+func checkPlan(p *export.Changes) error {
+	if p == nil {
+		return nil
+	}
+	if len(p.Created)+len(p.Updated)+len(p.Deleted)+len(p.Skipped) > MaxFiles {
+		return errors.New("too many entries")
+	}
+	ids := append(append([]string{}, p.Created...), p.Deleted...)
+	for _, u := range p.Updated {
+		ids = append(ids, u.ID)
+		if len(u.Fields) > 100 || len(u.ScopesAdded)+len(u.ScopesRemoved) > 200 {
+			return errors.New("too many changed fields")
+		}
+		for _, f := range u.Fields {
+			if len(f.Field) > 64 || len(f.Old) > 4*maxText || len(f.New) > 4*maxText {
+				return errors.New("changed field too large")
+			}
+		}
+		for _, s := range append(append([]string{}, u.ScopesAdded...), u.ScopesRemoved...) {
+			if len(s) > 128 {
+				return errors.New("scope too long")
+			}
+		}
+	}
+	for _, id := range ids {
+		if !planID.MatchString(id) {
+			return fmt.Errorf("bad id %q", finding.Show(id))
+		}
+	}
+	for _, sk := range p.Skipped {
+		if err := checkPath(sk.Path); err != nil {
+			return err
+		}
+		if len(sk.Reason.FR) > maxText || len(sk.Reason.EN) > maxText {
+			return errors.New("skip reason too long")
+		}
+	}
 	return nil
 }
 

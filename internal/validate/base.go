@@ -14,25 +14,32 @@ import (
 	"github.com/fsgate/fsgate/internal/rules"
 )
 
+// comparison is what compareBase found.
+type comparison struct {
+	findings   []finding.Finding
+	deleted    map[string]bool // paths deleted since base
+	base, head []*rules.File   // the versions of the changed paths
+}
+
 // compareBase runs the change rules: each request of the working tree is
 // compared with its version at base (a git revision of the repository at
-// root). It returns the findings and the paths deleted since base.
-func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]finding.Finding, map[string]bool, error) {
+// root).
+func compareBase(root, base string, head []*rules.File, ctx *rules.Context) (*comparison, error) {
 	tmp, err := os.MkdirTemp("", "fsgate-base-*")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 	repo := git.Repo{Dir: root}
 	if _, err := repo.ResolveCommit(context.Background(), base); err != nil {
-		return nil, nil, errorf("--base: %v", err)
+		return nil, errorf("--base: %v", err)
 	}
 	if err := repo.Extract(context.Background(), base, ProvidersDir, tmp); err != nil {
-		return nil, nil, errorf("--base: %v", err)
+		return nil, errorf("--base: %v", err)
 	}
 	entries, err := discover(tmp, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	after := make(map[string]*rules.File, len(head))
 	for _, f := range head {
@@ -45,7 +52,7 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]f
 	for _, e := range entries {
 		f, err := parseOnly(tmp, e, after[e.path])
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		before[f.Path] = f
 	}
@@ -61,15 +68,19 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]f
 	}
 	slices.Sort(paths)
 
-	var out []finding.Finding
-	deleted := map[string]bool{}
+	out := &comparison{deleted: map[string]bool{}}
 	for _, p := range paths {
 		b, h := before[p], after[p]
 		if b != nil && h != nil && bytes.Equal(b.Source, h.Source) {
 			continue
 		}
 		if h == nil {
-			deleted[p] = true
+			out.deleted[p] = true
+		} else {
+			out.head = append(out.head, h)
+		}
+		if b != nil {
+			out.base = append(out.base, b)
 		}
 		for _, r := range rules.All() {
 			if r.CheckChange == nil {
@@ -80,11 +91,11 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) ([]f
 					fd.Path = p
 				}
 				// Positions are in the new version; a deleted file has none.
-				out = append(out, complete(fd, r, h))
+				out.findings = append(out.findings, complete(fd, r, h))
 			}
 		}
 	}
-	return out, deleted, nil
+	return out, nil
 }
 
 // parseOnly loads a file of the base tree: no schema, no rules — the base

@@ -72,6 +72,10 @@ type Result struct {
 	// go on with the requests (export, plan). A file served by the cache
 	// has no Root (see rules.File.Positions).
 	All []*rules.File
+	// Changed holds, with Options.Base, the files whose bytes differ from
+	// the base: their base version (nil entries omitted: created files) and
+	// their new one (deleted files omitted), for the plan of a merge.
+	Changed struct{ Base, Head []*rules.File }
 	// Cache says how the cache served the run (zero without Options.Cache).
 	Cache cache.Stats
 }
@@ -126,16 +130,17 @@ func Run(opts Options) (*Result, error) {
 		all = append(all, checkOnline(files, scopes, opts.Fetcher)...)
 	}
 	var deleted map[string]bool
+	res := &Result{All: files}
 	if opts.Base != "" {
-		changes, gone, err := compareBase(root, opts.Base, files, &rules.Context{Today: opts.Today})
+		cmp, err := compareBase(root, opts.Base, files, &rules.Context{Today: opts.Today})
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, changes...)
-		deleted = gone
+		all = append(all, cmp.findings...)
+		deleted = cmp.deleted
+		res.Changed.Base, res.Changed.Head = cmp.base, cmp.head
 	}
 
-	res := &Result{All: files}
 	if store != nil {
 		saved.Wait()
 		res.Cache = store.Stats()
