@@ -149,3 +149,26 @@ func TestExtract(t *testing.T) {
 		t.Error("escaping prefix accepted")
 	}
 }
+
+func TestListTreeAndBlobID(t *testing.T) {
+	r, base, _ := repo(t)
+	entries, err := r.ListTree(context.Background(), base, "providers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 4 {
+		t.Fatalf("%d entries: %v", len(entries), entries)
+	}
+	for _, e := range entries {
+		content, err := r.ReadFile(context.Background(), base, e.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := BlobID(content, e.Blob); got != e.Blob {
+			t.Errorf("%s: BlobID %s, git says %s", e.Path, got, e.Blob)
+		}
+	}
+	if none, err := r.ListTree(context.Background(), base, "nothing"); err != nil || len(none) != 0 {
+		t.Errorf("absent prefix: %v, %v", none, err)
+	}
+}

@@ -3,8 +3,7 @@ package validate
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"slices"
 
 	"github.com/fsgate/fsgate/internal/finding"
@@ -25,36 +24,34 @@ type comparison struct {
 // compared with its version at base (a git revision of the repository at
 // root).
 func compareBase(root, base string, head []*rules.File, ctx *rules.Context) (*comparison, error) {
-	tmp, err := os.MkdirTemp("", "fsgate-base-*")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
 	repo := git.Repo{Dir: root}
-	if _, err := repo.ResolveCommit(context.Background(), base); err != nil {
+	bg := context.Background()
+	if _, err := repo.ResolveCommit(bg, base); err != nil {
 		return nil, errorf("--base: %v", err)
 	}
-	if err := repo.Extract(context.Background(), base, ProvidersDir, tmp); err != nil {
-		return nil, errorf("--base: %v", err)
-	}
-	entries, err := discover(tmp, nil)
+	// One git ls-tree gives every base file with its blob id; a head file
+	// whose bytes hash to the same id is unchanged and never read from git.
+	// Only the changed files are read and parsed: in a pull request, a few.
+	entries, err := repo.ListTree(bg, base, ProvidersDir)
 	if err != nil {
-		return nil, err
+		return nil, errorf("--base: %v", err)
 	}
 	after := make(map[string]*rules.File, len(head))
 	for _, f := range head {
 		after[f.Path] = f
 	}
-	// Only what changed is parsed: in a pull request nearly every base file
-	// equals its head version, and parsing them all would cost as much as
-	// validating the tree without the cache.
 	before := make(map[string]*rules.File, len(entries))
 	for _, e := range entries {
-		f, err := parseOnly(tmp, e, after[e.path])
+		h := after[e.Path]
+		if h != nil && h.Mode.IsRegular() && !e.Symlink() && git.BlobID(h.Source, e.Blob) == e.Blob {
+			before[e.Path] = h // same bytes: the comparison skips it
+			continue
+		}
+		f, err := baseFile(bg, repo, base, e)
 		if err != nil {
 			return nil, err
 		}
-		before[f.Path] = f
+		before[e.Path] = f
 	}
 
 	paths := make([]string, 0, len(before)+len(after))
@@ -98,23 +95,23 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) (*co
 	return out, nil
 }
 
-// parseOnly loads a file of the base tree: no schema, no rules — the base
-// was checked when it was merged, and only its values are compared.
-// A file whose bytes equal its head version is not parsed: only its bytes
-// are kept, which is all the comparison needs.
-func parseOnly(root string, e entry, head *rules.File) (*rules.File, error) {
-	f := &rules.File{Path: e.path, Mode: e.mode}
-	if !e.mode.IsRegular() {
+// baseFile loads a changed file of the base tree: no schema, no rules —
+// the base was checked when it was merged, and only its values are
+// compared.
+func baseFile(ctx context.Context, repo git.Repo, base string, e git.TreeEntry) (*rules.File, error) {
+	f := &rules.File{Path: e.Path, Mode: fs.ModeSymlink}
+	if e.Symlink() {
 		return f, nil
 	}
-	src, err := readBounded(filepath.Join(root, filepath.FromSlash(e.path)))
+	f.Mode = 0
+	src, err := repo.ReadFile(ctx, base, e.Path)
 	if err != nil {
-		return nil, errorf("%s at base: %v", e.path, err)
+		return nil, errorf("%s at base: %v", e.Path, err)
+	}
+	if len(src) > load.MaxSize+1 {
+		src = src[:load.MaxSize+1] // as the working tree's are read
 	}
 	f.Source = src
-	if head != nil && bytes.Equal(src, head.Source) {
-		return f, nil
-	}
 	doc, _ := load.Parse(src)
 	f.Root = doc.Root
 	if doc.Valid {
