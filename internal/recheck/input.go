@@ -6,11 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
-	"regexp"
 	"slices"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/fsgate/fsgate/internal/finding"
@@ -26,15 +22,7 @@ const (
 	MaxFindings = 100_000
 	MaxFiles    = 100_000
 	maxText     = 2_000
-	maxPath     = 300
-	maxLine     = 1_000_000
 )
-
-// ruleRE is the shape of a rule id. The id goes into a link to
-// docs/rules/<rule>.md; the online rules may not be in this binary's
-// registry yet when the report was written by a newer one, so the shape is
-// checked rather than the registry.
-var ruleRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // Read decodes and checks the report of `fsgate validate --format json`:
 // bounded, UTF-8, no unknown field, no trailing data, every finding with a
@@ -82,41 +70,14 @@ func check(r *report.JSONReport) error {
 		return fmt.Errorf("%d files, at most %d", len(r.Files), MaxFiles)
 	}
 	for i, f := range r.Files {
-		if err := checkPath(f.Path); err != nil {
+		if err := report.CheckPath(f.Path); err != nil {
 			return fmt.Errorf("file %d: %v", i, err)
 		}
 	}
 	for i, f := range r.Findings {
-		if err := checkPath(f.Path); err != nil {
+		if err := f.Check(); err != nil {
 			return fmt.Errorf("finding %d: %v", i, err)
 		}
-		switch {
-		case !ruleRE.MatchString(f.Rule) || len(f.Rule) > 64:
-			return fmt.Errorf("finding %d: bad rule id %q", i, f.Rule)
-		case f.Severity != string(finding.Error) && f.Severity != string(finding.Warning):
-			return fmt.Errorf("finding %d: bad severity %q", i, f.Severity)
-		case f.Line < 0 || f.Line > maxLine || f.Column < 0 || f.Column > maxLine:
-			return fmt.Errorf("finding %d: bad position", i)
-		case f.Doc != finding.DocPath(f.Rule):
-			return fmt.Errorf("finding %d: bad doc link", i)
-		case f.Message == "" || utf8.RuneCountInString(f.Message) > maxText ||
-			utf8.RuneCountInString(f.Suggestion) > maxText || len(f.Pointer) > maxText:
-			return fmt.Errorf("finding %d: bad text length", i)
-		}
-	}
-	return nil
-}
-
-// checkPath accepts a clean relative path of printable characters: it
-// becomes part of a link to the file.
-func checkPath(p string) error {
-	switch {
-	case p == "" || len(p) > maxPath:
-		return errors.New("bad path length")
-	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
-		return fmt.Errorf("path %q is not a clean relative path", p)
-	case strings.ContainsFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }):
-		return errors.New("path with control characters")
 	}
 	return nil
 }

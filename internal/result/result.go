@@ -11,11 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"regexp"
 	"slices"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/fsgate/fsgate/internal/export"
@@ -34,8 +31,6 @@ const (
 	MaxFindings    = 20_000
 	MaxFiles       = 20_000
 	maxText        = 2_000
-	maxPath        = 300
-	maxLine        = 1_000_000
 	FileName       = "result.json"
 	CommentFile    = "comment.md"
 	CommentMarker  = "<!-- fsgate:report -->"
@@ -164,26 +159,16 @@ func (r *Result) check() error {
 		return errors.New("too many files")
 	}
 	for _, p := range append(append([]string{}, r.Files...), r.Changed...) {
-		if err := checkPath(p); err != nil {
+		if err := report.CheckPath(p); err != nil {
 			return err
 		}
 	}
 	for i, f := range r.Findings {
-		if err := checkPath(f.Path); err != nil {
+		if err := f.Check(); err != nil {
 			return fmt.Errorf("finding %d: %v", i, err)
 		}
-		switch {
-		case rules.Lookup(f.Rule) == nil:
+		if rules.Lookup(f.Rule) == nil {
 			return fmt.Errorf("finding %d: unknown rule %q", i, f.Rule)
-		case f.Severity != string(finding.Error) && f.Severity != string(finding.Warning):
-			return fmt.Errorf("finding %d: bad severity", i)
-		case f.Line < 0 || f.Line > maxLine || f.Column < 0 || f.Column > maxLine:
-			return fmt.Errorf("finding %d: bad position", i)
-		case f.Doc != finding.DocPath(f.Rule):
-			return fmt.Errorf("finding %d: bad doc link", i)
-		case f.Message == "" || utf8.RuneCountInString(f.Message) > maxText ||
-			utf8.RuneCountInString(f.Suggestion) > maxText || len(f.Pointer) > maxText:
-			return fmt.Errorf("finding %d: bad text length", i)
 		}
 	}
 	if err := checkPlan(r.Plan); err != nil {
@@ -228,25 +213,12 @@ func checkPlan(p *export.Changes) error {
 		}
 	}
 	for _, sk := range p.Skipped {
-		if err := checkPath(sk.Path); err != nil {
+		if err := report.CheckPath(sk.Path); err != nil {
 			return err
 		}
 		if len(sk.Reason.FR) > maxText || len(sk.Reason.EN) > maxText {
 			return errors.New("skip reason too long")
 		}
-	}
-	return nil
-}
-
-// checkPath accepts a clean relative path of printable characters.
-func checkPath(p string) error {
-	switch {
-	case p == "" || len(p) > maxPath:
-		return errors.New("bad path length")
-	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
-		return fmt.Errorf("path %q is not a clean relative path", p)
-	case strings.ContainsFunc(p, func(r rune) bool { return !unicode.IsPrint(r) }):
-		return errors.New("path with control characters")
 	}
 	return nil
 }
