@@ -115,10 +115,10 @@ func TestValidateWarningsExitZero(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Summary.Errors != 0 {
-		t.Skipf("warning case has errors (rules not all present yet): %+v", out.Findings)
+	if out.Summary.Errors != 0 || out.Summary.Warnings == 0 {
+		t.Fatalf("want warnings only (planned-date), got %+v", out.Findings)
 	}
-	if out.Summary.Warnings > 0 && code != ExitOK {
+	if code != ExitOK {
 		t.Errorf("warnings only: exit %d, want 0", code)
 	}
 }
@@ -145,6 +145,11 @@ func TestValidateTodayFromEnvironment(t *testing.T) {
 	_, withFlag, _ := run(t, root, map[string]string{"FSGATE_TODAY": "2026-12-01"}, "validate", "--format", "json", "--today", "2025-12-01")
 	if withEnv != withFlag {
 		t.Errorf("--today and FSGATE_TODAY disagree:\n%s\n%s", withEnv, withFlag)
+	}
+	// And the date matters: on 2026-12-01 the 2026-01-05 go-live is past.
+	_, later, _ := run(t, root, map[string]string{"FSGATE_TODAY": "2026-12-01"}, "validate", "--format", "json")
+	if later == withEnv || !strings.Contains(later, "planned-date") || strings.Contains(withEnv, "planned-date") {
+		t.Errorf("the date is not taken into account:\n%s\n%s", withEnv, later)
 	}
 }
 
