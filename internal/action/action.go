@@ -21,6 +21,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/export"
 	"github.com/fsgate/fsgate/internal/fetch"
 	"github.com/fsgate/fsgate/internal/finding"
@@ -40,6 +41,9 @@ type Options struct {
 	// offline ones; an unreachable server is a warning, never a failure.
 	Online  bool
 	Fetcher *fetch.Fetcher // nil: a new one
+	// Cache, when set, reuses the results of unchanged files (the PR
+	// workflow restores a cache saved on the base branch).
+	Cache *cache.Cache
 }
 
 // Changes lists the paths changed between two commits.
@@ -93,7 +97,7 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 	res := &validate.Result{}
 	if !onlyChanged || len(paths) > 0 || removedRequests(changed, paths) {
 		res, err = validate.Run(validate.Options{Root: opts.Root, Paths: paths, Today: opts.Today, Base: base,
-			Online: opts.Online, Fetcher: opts.Fetcher})
+			Online: opts.Online, Fetcher: opts.Fetcher, Cache: opts.Cache})
 		if err != nil {
 			return 0, err
 		}

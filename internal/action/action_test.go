@@ -13,6 +13,7 @@ import (
 
 	"github.com/sethvargo/go-githubactions"
 
+	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/git"
 	"github.com/fsgate/fsgate/internal/result"
 )
@@ -252,5 +253,35 @@ func TestPullRequestRemovingARequest(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "::warning file=providers/franceconnect-plus/production/lyon-portail-famille.yaml,title=fsgate [provider-removed]::") {
 		t.Errorf("no removal warning:\n%s", stdout)
+	}
+}
+
+// TestCacheIsReused: a second run over the same tree with the same cache
+// serves unchanged files from it and reports the same findings.
+func TestCacheIsReused(t *testing.T) {
+	valid, _ := os.ReadFile("../validate/testdata/valid/fcp-production-ecdh.yaml")
+	r := newPRRepo(t, func(_ string, write func(string, string)) {
+		write("providers/franceconnect-plus/production/lyon-portail-famille.yaml",
+			strings.Replace(string(valid), "signature: ES256", "signature: HS256", 1))
+	})
+	env := githubEnv(t, r)
+	c := &cache.Cache{Dir: t.TempDir()}
+	run := func() string {
+		var out bytes.Buffer
+		getenv := func(k string) string { return env[k] }
+		gh := githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(&out))
+		if _, err := Run(context.Background(), gh, getenv, git.Repo{Dir: r.dir}, &out,
+			Options{Root: r.dir, Today: today, Cache: c}); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	first, second := run(), run()
+	if first != second || !strings.Contains(first, "::error") {
+		t.Errorf("runs differ or find nothing:\n%s\n%s", first, second)
+	}
+	entries, _ := os.ReadDir(c.Dir)
+	if len(entries) == 0 {
+		t.Error("nothing was cached")
 	}
 }
