@@ -106,6 +106,11 @@ func runRecheck(env Env, args []string) int {
 		}
 	}
 
+	if recheck.LooksLikeOutage(broken) {
+		log.Warningf("fsgate : les %d téléchargements ont tous échoué et rien d'autre n'est signalé : panne réseau du runner probable, ticket laissé tel quel (relancez le workflow)", len(broken))
+		return ExitOK
+	}
+
 	client, err := github.New(&http.Client{Timeout: 30 * time.Second}, env.Getenv("GITHUB_API_URL"), env.Getenv("GITHUB_TOKEN"))
 	if err != nil {
 		return usageError(env, "%v", err)

@@ -113,3 +113,24 @@ func toFinding(f report.JSONFinding) finding.Finding {
 	return finding.Finding{Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,
 		Severity: finding.Severity(f.Severity), Message: finding.T(f.Message, f.Message), Suggestion: f.Suggestion}
 }
+
+// outageThreshold is the number of failed fetches, with nothing else wrong,
+// from which the runner's network is suspected rather than the servers.
+const outageThreshold = 3
+
+// LooksLikeOutage reports whether the findings are only failed downloads,
+// several of them: most likely the runner's network is down, not every
+// publisher's server at once. The issue is then left as it is, instead of
+// listing (and mentioning the owners of) every request; a wrong document
+// (jwks-content, sector-identifier-content) is never mistaken for one.
+func LooksLikeOutage(broken []report.JSONFinding) bool {
+	if len(broken) < outageThreshold {
+		return false
+	}
+	for _, f := range broken {
+		if f.Rule != "fetch-failed" {
+			return false
+		}
+	}
+	return true
+}

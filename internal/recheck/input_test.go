@@ -113,3 +113,22 @@ func TestBroken(t *testing.T) {
 		t.Errorf("Broken(no findings) = %v", got)
 	}
 }
+
+func TestLooksLikeOutage(t *testing.T) {
+	failed := report.JSONFinding{Rule: "fetch-failed"}
+	content := report.JSONFinding{Rule: "jwks-content"}
+	tests := []struct {
+		broken []report.JSONFinding
+		want   bool
+	}{
+		{nil, false},
+		{[]report.JSONFinding{failed, failed}, false},
+		{[]report.JSONFinding{failed, failed, failed}, true},
+		{[]report.JSONFinding{failed, failed, failed, content}, false},
+	}
+	for i, tt := range tests {
+		if got := LooksLikeOutage(tt.broken); got != tt.want {
+			t.Errorf("case %d: %v, want %v", i, got, tt.want)
+		}
+	}
+}
