@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fsgate/fsgate/internal/gittest"
 )
 
 // TestGuideCommands runs every command of docs/guide.md, in order, in a
@@ -34,9 +36,7 @@ func TestGuideCommands(t *testing.T) {
 	work := filepath.Join(tmp, "fsgate")
 	copyDir(t, "../providers", filepath.Join(work, "providers"))
 	copyFile(t, "../CODEOWNERS", filepath.Join(work, "CODEOWNERS"))
-	env := append(os.Environ(),
-		"HOME="+tmp, "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=Publisher", "GIT_AUTHOR_EMAIL=publisher@example.invalid",
-		"GIT_COMMITTER_NAME=Publisher", "GIT_COMMITTER_EMAIL=publisher@example.invalid", "FSGATE_TODAY=2026-12-01", "NO_COLOR=1")
+	env := append(gittest.Env(), "HOME="+tmp, "FSGATE_TODAY=2026-12-01", "NO_COLOR=1")
 	run := func(dir, line string) (string, error) {
 		cmd := exec.Command("sh", "-c", line)
 		cmd.Dir, cmd.Env = dir, env

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fsgate/fsgate/internal/gittest"
 )
 
 // The whole pull request flow with the real binary: `fsgate action` in a
@@ -35,16 +37,7 @@ func gitRepo(t *testing.T) (dir, base, head string) {
 		t.Skip("git not installed")
 	}
 	dir = t.TempDir()
-	run := func(args ...string) string {
-		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-			"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	run := func(args ...string) string { return gittest.Run(t, dir, args...) }
 	valid, err := os.ReadFile("../../internal/validate/testdata/valid/fcp-production-ecdh.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsgate/fsgate/internal/gittest"
+
 	"github.com/sethvargo/go-githubactions"
 
 	"github.com/fsgate/fsgate/internal/cache"
@@ -32,17 +34,7 @@ func newPRRepo(t *testing.T, change func(dir string, write func(path, content st
 		t.Skip("git not installed")
 	}
 	dir := t.TempDir()
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-			"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	run := func(args ...string) string { return gittest.Run(t, dir, args...) }
 	write := func(path, content string) {
 		full := filepath.Join(dir, filepath.FromSlash(path))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {

@@ -3,7 +3,6 @@ package validate_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -12,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fsgate/fsgate/internal/gittest"
 
 	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/gen"
@@ -167,9 +168,7 @@ func TestCacheGolden(t *testing.T) {
 // TestCacheWithBase: the change rules compare the cached requests and
 // locate their findings in the cached files.
 func TestCacheWithBase(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	gittest.Require(t)
 	dirs, _ := filepath.Glob("testdata/change/*")
 	c := &cache.Cache{Dir: t.TempDir(), Version: "test"}
 	for _, dir := range dirs {
@@ -177,23 +176,7 @@ func TestCacheWithBase(t *testing.T) {
 			continue
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			root := t.TempDir()
-			git := func(args ...string) {
-				t.Helper()
-				cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
-				cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-					"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("git %v: %v\n%s", args, err, out)
-				}
-			}
-			copyTree(t, filepath.Join(dir, "base"), root)
-			git("init", "-q", "-b", "main")
-			git("add", ".")
-			git("commit", "-q", "-m", "base")
-			os.RemoveAll(filepath.Join(root, "providers"))
-			copyTree(t, filepath.Join(dir, "head"), root)
-			os.MkdirAll(filepath.Join(root, "providers"), 0o755)
+			root := changeRoot(t, dir)
 			cachedRuns(t, validate.Options{Root: root, Base: "HEAD"}, c)
 		})
 	}

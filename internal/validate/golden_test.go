@@ -5,12 +5,13 @@ import (
 	"flag"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fsgate/fsgate/internal/gittest"
 
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/report"
@@ -224,35 +225,14 @@ func TestEveryRuleHasAFailingCase(t *testing.T) {
 // working tree; validate --base compares the two. Expected output:
 // testdata/change/<case>.out.
 func TestGoldenChange(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	gittest.Require(t)
 	dirs, _ := filepath.Glob("testdata/change/*")
 	for _, dir := range dirs {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			continue
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
-			root := t.TempDir()
-			git := func(args ...string) {
-				t.Helper()
-				cmd := exec.Command("git", append([]string{"-C", root}, args...)...)
-				cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-					"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_GLOBAL=/dev/null")
-				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("git %v: %v\n%s", args, err, out)
-				}
-			}
-			copyTree(t, filepath.Join(dir, "base"), root)
-			git("init", "-q", "-b", "main")
-			git("add", ".")
-			git("commit", "-q", "-m", "base")
-			if err := os.RemoveAll(filepath.Join(root, "providers")); err != nil {
-				t.Fatal(err)
-			}
-			copyTree(t, filepath.Join(dir, "head"), root)
-			os.MkdirAll(filepath.Join(root, "providers"), 0o755)
-
+			root := changeRoot(t, dir)
 			res, err := validate.Run(validate.Options{Root: root, Today: goldenToday, Base: "HEAD"})
 			if err != nil {
 				t.Fatal(err)
@@ -261,6 +241,23 @@ func TestGoldenChange(t *testing.T) {
 			checkBilingual(t, res.Findings)
 		})
 	}
+}
+
+// changeRoot builds the repository of a change case: base/ committed, then
+// replaced by head/ in the working tree. It returns the root.
+func changeRoot(t *testing.T, dir string) string {
+	t.Helper()
+	root := t.TempDir()
+	copyTree(t, filepath.Join(dir, "base"), root)
+	gittest.Commit(t, root, "base")
+	if err := os.RemoveAll(filepath.Join(root, "providers")); err != nil {
+		t.Fatal(err)
+	}
+	copyTree(t, filepath.Join(dir, "head"), root)
+	if err := os.MkdirAll(filepath.Join(root, "providers"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 func copyTree(t *testing.T, from, to string) {
