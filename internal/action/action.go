@@ -102,6 +102,13 @@ func Run(ctx context.Context, gh *githubactions.Action, getenv func(string) stri
 			return 0, err
 		}
 	}
+	if opts.Cache != nil {
+		st := res.Cache
+		gh.Infof("fsgate: cache: %d file(s) reused, %d checked", st.Hits, st.Misses)
+		if st.Err != nil {
+			gh.Warningf("fsgate: cache unusable (results unaffected): %v", st.Err)
+		}
+	}
 	all := append(slices.Clone(res.Findings), extra...)
 	finding.Sort(all)
 
