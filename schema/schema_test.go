@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -133,4 +134,34 @@ func TestObjectsAreClosed(t *testing.T) {
 			t.Errorf("%s: object without additionalProperties: false", loc)
 		}
 	})
+}
+
+// TestInlineRefs: references to definitions are replaced by their keywords,
+// except where a keyword would clash with a sibling of the reference.
+func TestInlineRefs(t *testing.T) {
+	doc := map[string]any{
+		"$defs": map[string]any{
+			"uri":  map[string]any{"type": "string", "format": "uri"},
+			"list": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/$defs/uri"}},
+		},
+		"properties": map[string]any{
+			"site":  map[string]any{"title": "Site", "$ref": "#/$defs/uri"},
+			"uris":  map[string]any{"$ref": "#/$defs/list"},
+			"clash": map[string]any{"type": "number", "$ref": "#/$defs/uri"},
+			"other": map[string]any{"$ref": "https://example.org/x.json"},
+		},
+	}
+	got := inlineRefs(doc, doc).(map[string]any)["properties"].(map[string]any)
+	want := map[string]any{
+		"site":  map[string]any{"title": "Site", "type": "string", "format": "uri"},
+		"uris":  map[string]any{"type": "array", "items": map[string]any{"type": "string", "format": "uri"}},
+		"clash": map[string]any{"type": "number", "$ref": "#/$defs/uri"},
+		"other": map[string]any{"$ref": "https://example.org/x.json"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("inlined:\n%v\nwant\n%v", got, want)
+	}
+	if _, ok := doc["properties"].(map[string]any)["site"].(map[string]any)["$ref"]; !ok {
+		t.Error("the document itself was changed")
+	}
 }

@@ -81,7 +81,7 @@ func Parse(src []byte) (doc *Document, problems []finding.Finding) {
 	}
 	doc.Root = root
 	b := builder{}
-	value := b.value(root, "", 1)
+	value := b.value(root, 1)
 	b.finish()
 	if len(b.problems) > 0 && b.fatal {
 		return doc, b.problems
@@ -111,6 +111,9 @@ func (e *parseError) finding(src []byte) finding.Finding {
 // stream decoder; any other file takes the stream path, which sees every
 // document.
 func parseSingle(src []byte) (*yaml.Node, *parseError) {
+	if root := parseFast(src); root != nil {
+		return root, nil
+	}
 	if !hasLaterDocumentMarker(src) {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -317,6 +320,10 @@ func lineEnds(src []byte) []int {
 type builder struct {
 	problems []finding.Finding
 	fatal    bool
+	// path holds the tokens of the JSON pointer to the node being built:
+	// the pointer itself is only written out for a finding, which keeps
+	// the common case (no finding) free of string building.
+	path []string
 	// repeats counts the occurrences of a kind of refusal (anchor, alias,
 	// tag) beyond the first, which alone gets a finding: an alias bomb must
 	// give one clear line, not thousands.
@@ -328,13 +335,16 @@ type repeat struct {
 	count int
 }
 
-func (b *builder) refuse(n *yaml.Node, pointer string, msg finding.Text) {
-	b.problems = append(b.problems, at(n.Line, n.Column, pointer, msg))
+// pointer is the JSON pointer of the node being built.
+func (b *builder) pointer() string { return locate.Join(b.path...) }
+
+func (b *builder) refuse(n *yaml.Node, msg finding.Text) {
+	b.problems = append(b.problems, at(n.Line, n.Column, b.pointer(), msg))
 	b.fatal = true
 }
 
 // refuseOnce reports the first occurrence of a kind and counts the others.
-func (b *builder) refuseOnce(kind string, n *yaml.Node, pointer string, msg finding.Text) {
+func (b *builder) refuseOnce(kind string, n *yaml.Node, msg finding.Text) {
 	if r, ok := b.repeats[kind]; ok {
 		r.count++
 		return
@@ -343,7 +353,7 @@ func (b *builder) refuseOnce(kind string, n *yaml.Node, pointer string, msg find
 		b.repeats = map[string]*repeat{}
 	}
 	b.repeats[kind] = &repeat{index: len(b.problems)}
-	b.refuse(n, pointer, msg)
+	b.refuse(n, msg)
 }
 
 // finish appends the count of repeated refusals to their first finding.
@@ -357,76 +367,88 @@ func (b *builder) finish() {
 	}
 }
 
-func (b *builder) value(n *yaml.Node, pointer string, depth int) any {
+func (b *builder) value(n *yaml.Node, depth int) any {
 	if n.Anchor != "" {
-		b.refuseOnce("anchor", n, pointer, finding.Tf(
+		b.refuseOnce("anchor", n, finding.Tf(
 			"ancre « &%s » interdite : écrivez la valeur en entier",
 			"anchor “&%s” not allowed: write the value in full", truncate(n.Anchor)))
 	}
 	if n.Style&yaml.TaggedStyle != 0 {
-		b.refuseOnce("tag", n, pointer, finding.Tf(
+		b.refuseOnce("tag", n, finding.Tf(
 			"étiquette YAML « %s » interdite : écrivez une valeur simple",
 			"YAML tag “%s” not allowed: write a plain value", truncate(n.Tag)))
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		b.refuseOnce("alias", n, pointer, finding.Tf(
+		b.refuseOnce("alias", n, finding.Tf(
 			"alias « *%s » interdit : écrivez la valeur en entier",
 			"alias “*%s” not allowed: write the value in full", truncate(n.Value)))
 		return nil
 	case yaml.MappingNode:
 		if depth > MaxDepth {
-			b.refuse(n, pointer, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
+			b.refuse(n, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
 			return nil
 		}
 		obj := make(map[string]any, len(n.Content)/2)
-		seen := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
-				b.refuse(k, pointer, finding.T("clé complexe interdite : une clé est un simple mot", "complex key not allowed: a key is a plain word"))
+				b.refuse(k, finding.T("clé complexe interdite : une clé est un simple mot", "complex key not allowed: a key is a plain word"))
 				continue
 			}
 			if k.Tag == "!!merge" {
-				b.refuse(k, pointer, finding.T("clé de fusion « << » interdite : écrivez chaque champ", "merge key “<<” not allowed: write each field"))
+				b.refuse(k, finding.T("clé de fusion « << » interdite : écrivez chaque champ", "merge key “<<” not allowed: write each field"))
 				continue
 			}
-			child := pointer + "/" + locate.Escape(k.Value)
+			b.path = append(b.path, k.Value)
 			if k.Anchor != "" || k.Style&yaml.TaggedStyle != 0 {
-				b.value(k, child, depth+1) // reports the anchor or tag
+				b.value(k, depth+1) // reports the anchor or tag
 			}
-			if first, dup := seen[k.Value]; dup {
-				b.refuse(k, child, finding.Tf(
+			if _, dup := obj[k.Value]; dup {
+				b.refuse(k, finding.Tf(
 					"clé « %s » en double (déjà définie ligne %d) : gardez-en une seule",
-					"duplicate key “%s” (already defined on line %d): keep only one", truncate(k.Value), first))
-				continue
+					"duplicate key “%s” (already defined on line %d): keep only one", truncate(k.Value), firstLine(n, i)))
+			} else {
+				obj[k.Value] = b.value(v, depth+1)
 			}
-			seen[k.Value] = k.Line
-			obj[k.Value] = b.value(v, child, depth+1)
+			b.path = b.path[:len(b.path)-1]
 		}
 		return obj
 	case yaml.SequenceNode:
 		if depth > MaxDepth {
-			b.refuse(n, pointer, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
+			b.refuse(n, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
 			return nil
 		}
 		arr := make([]any, len(n.Content))
 		for i, item := range n.Content {
-			arr[i] = b.value(item, pointer+"/"+strconv.Itoa(i), depth+1)
+			b.path = append(b.path, strconv.Itoa(i))
+			arr[i] = b.value(item, depth+1)
+			b.path = b.path[:len(b.path)-1]
 		}
 		return arr
 	case yaml.ScalarNode:
-		return b.scalar(n, pointer)
+		return b.scalar(n)
 	}
-	b.refuse(n, pointer, finding.T("élément YAML inattendu", "unexpected YAML element"))
+	b.refuse(n, finding.T("élément YAML inattendu", "unexpected YAML element"))
 	return nil
+}
+
+// firstLine is the line of the first key of mapping m equal to its i-th
+// key (a key found again).
+func firstLine(m *yaml.Node, i int) int {
+	for j := 0; j < i; j += 2 {
+		if k := m.Content[j]; k.Kind == yaml.ScalarNode && k.Value == m.Content[i].Value {
+			return k.Line
+		}
+	}
+	return m.Content[i].Line
 }
 
 // jsonNumber is the grammar of a JSON number: anything else YAML would read
 // as a number is ambiguous (01000 is octal in YAML 1.1, 1_000 is 1000…).
 var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
-func (b *builder) scalar(n *yaml.Node, pointer string) any {
+func (b *builder) scalar(n *yaml.Node) any {
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return n.Value
 	}
@@ -443,7 +465,7 @@ func (b *builder) scalar(n *yaml.Node, pointer string) any {
 		// 01000, 0x1F, +33612345678, 1_000, .inf: YAML gives these a
 		// meaning the author rarely intended. Keep the text and ask for
 		// quotes, so the value is never silently changed.
-		b.problems = append(b.problems, at(n.Line, n.Column, pointer, finding.Tf(
+		b.problems = append(b.problems, at(n.Line, n.Column, b.pointer(), finding.Tf(
 			"nombre ambigu « %s » : mettez-le entre guillemets si c'est du texte, ou écrivez un nombre décimal simple",
 			"ambiguous number “%s”: quote it if it is text, or write a plain decimal number", truncate(n.Value))))
 		return n.Value
