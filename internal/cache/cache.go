@@ -10,6 +10,13 @@
 // engine reruns those), its typed request, and the shape of its YAML tree
 // for positions (see Positions).
 //
+// Beside the content key, an entry keeps the file's stat data as it was
+// before the file was read (see Stat): a run that finds the same stat data
+// takes the entry without reading the file, so a warm run costs one lstat
+// per file instead of reading and hashing it. Stat data of a file written
+// just before the run is not kept (see RacyWindow): that file is read and
+// hashed again until it is old enough.
+//
 // Storage is one index file per repository root: read whole once, rewritten
 // whole (temporary file, then rename) when anything changed, so a warm run
 // costs one read, and readers never see a half-written index. A corrupt,
@@ -32,10 +39,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"go.yaml.in/yaml/v3"
 
@@ -45,7 +54,7 @@ import (
 
 // format names the layout of an index. It is part of the version key too,
 // though a change of layout changes the executable anyway.
-const format = "fsgate-cache-1\n"
+const format = "fsgate-cache-2\n"
 
 const (
 	// maxIndexSize bounds what is read: an entry takes about 1 KiB, so
@@ -71,6 +80,9 @@ type Cache struct {
 	// running executable (hashed once per process); tests set it to
 	// simulate another fsgate.
 	Version string
+	// Now is the clock that says which stat data are too recent to trust
+	// (see RacyWindow); nil means time.Now. Tests set it rather than wait.
+	Now func() time.Time
 }
 
 // Key is the SHA-256 of a file's content.
@@ -88,6 +100,16 @@ type Entry struct {
 	Request *request.Request
 	// Positions locate pointers in the file; nil when it did not parse.
 	Positions *Positions
+}
+
+// decoded is an entry with what it points to, in one allocation: a warm
+// run decodes one per file.
+type decoded struct {
+	entry     Entry
+	request   request.Request
+	editor    request.Editor
+	reuseSubs request.ReuseSubs
+	positions Positions
 }
 
 // encodeEntry encodes what the engine computed for one file (see Put).
@@ -110,27 +132,37 @@ func encodeEntry(findings []finding.Finding, req *request.Request, root *yaml.No
 // position is asked for: the index's CRC and version key already say that
 // these bytes are what this code wrote.
 func decodeEntry(body string) (*Entry, error) {
+	d := &decoded{}
 	r := &reader{s: body}
-	e := &Entry{Findings: r.findings(), Request: r.request()}
+	d.entry.Findings = r.findings()
+	if r.request(d) {
+		d.entry.Request = &d.request
+	}
 	switch r.byte() {
 	case 0:
 		if r.s != "" {
 			r.fail() // trailing bytes: not what this code writes
 		}
 	case 1:
-		e.Positions = &Positions{shape: r.s}
+		d.positions.shape = r.s
+		d.entry.Positions = &d.positions
 	default:
 		r.fail()
 	}
 	if r.err != nil {
 		return nil, r.err
 	}
-	return e, nil
+	return &d.entry, nil
 }
 
 // Stats say how the cache served a run.
 type Stats struct {
-	Hits, Misses int
+	// Hits counts the files whose entry was used, StatHits those of them
+	// taken on their stat data alone, without reading the file.
+	Hits, StatHits, Misses int
+	// CrossFile says that the findings of the cross-file rules came from
+	// the index (see Store.CrossFile).
+	CrossFile bool
 	// Err is why the cache could not be read or written, if it could not
 	// (a missing or unusable index is a miss, not an error). The run's
 	// results are the same either way.
@@ -140,18 +172,36 @@ type Stats struct {
 // Store is the cache of one run over one root.
 type Store struct {
 	dir, file string
-	opened    chan struct{} // closed once the fields below are set
-	version   Key
-	old       map[string]*stored // the index as read
-	err       error
+	// settledBefore: stat data whose mtime or ctime is not older than this
+	// (ns since 1970) is racy (see RacyWindow): never recorded nor trusted.
+	settledBefore int64
+	opened        chan struct{} // closed once the fields below are set
+	version       Key
+	old           []stored // the index as read, sorted by path
+	err           error
 
-	hits, misses atomic.Int64
-	mu           sync.Mutex
-	added        map[string]*stored // entries of the files that missed
+	// cross is what the index keeps of the cross-file rules (see CrossFile).
+	cross crossFindings
+
+	hits, statHits, misses atomic.Int64
+	crossReused            atomic.Bool
+	mu                     sync.Mutex
+	added                  map[string]*stored // entries of the files that missed, and refreshed stat data
+	newCross               *crossFindings     // what SetCrossFile gave, to be saved
+}
+
+// crossFindings are the findings of the cross-file rules over the files of
+// an index, on one day.
+type crossFindings struct {
+	valid    bool
+	day      string
+	findings []finding.Finding
 }
 
 type stored struct {
+	path string
 	sum  Key
+	stat Stat // zero: none recorded
 	body string
 	used atomic.Bool // a file of this run hit it: it stays in the index
 }
@@ -162,13 +212,21 @@ type stored struct {
 // the store waits for them. It never fails: an index that cannot be used is
 // empty, and a cache that cannot work at all (no executable to hash) is a
 // store that never hits and never writes; the reason is in Stats.
+//
+// Open is the start of the run for stat data (see RacyWindow): call it
+// before any file of the run is looked at.
 func (c *Cache) Open(root string) *Store {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
 	rootSum := sha256.Sum256([]byte(root))
 	s := &Store{
-		dir:    c.Dir,
-		file:   filepath.Join(c.Dir, indexPrefix+hex.EncodeToString(rootSum[:16])),
-		opened: make(chan struct{}),
-		added:  map[string]*stored{},
+		dir:           c.Dir,
+		file:          filepath.Join(c.Dir, indexPrefix+hex.EncodeToString(rootSum[:16])),
+		settledBefore: now().Add(-RacyWindow).UnixNano(),
+		opened:        make(chan struct{}),
+		added:         map[string]*stored{},
 	}
 	go func() {
 		defer close(s.opened)
@@ -178,7 +236,7 @@ func (c *Cache) Open(root string) *Store {
 			return
 		}
 		s.version = version
-		s.old, err = readIndex(s.file, version)
+		s.old, s.cross, err = readIndex(s.file, version)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			s.err = err
 		}
@@ -186,18 +244,68 @@ func (c *Cache) Open(root string) *Store {
 	return s
 }
 
+// find returns the entry of path in the index read, or nil.
+func (s *Store) find(path string) *stored {
+	i := sort.Search(len(s.old), func(i int) bool { return s.old[i].path >= path })
+	if i == len(s.old) || s.old[i].path != path {
+		return nil
+	}
+	return &s.old[i]
+}
+
+// settled returns st if it can be trusted by a later run, the zero Stat if
+// it is unknown or too recent (see RacyWindow).
+func (s *Store) settled(st Stat) Stat {
+	if st.Mtime >= s.settledBefore || st.Ctime >= s.settledBefore {
+		return Stat{}
+	}
+	return st
+}
+
+// LookupStat returns the entry of path if the file's stat data, taken now
+// (StatFile), is the one recorded when its content was read: the file was
+// not written since, and needs neither reading nor hashing. Otherwise the
+// caller reads the file and calls Lookup; a miss here is not counted.
+func (s *Store) LookupStat(path string, st Stat) (*Entry, bool) {
+	<-s.opened
+	if s.err != nil || s.settled(st) == (Stat{}) {
+		// Unknown, or written within the window: even equal stat data could
+		// hide a write (a clock set back would let a recorded one be racy).
+		return nil, false
+	}
+	old := s.find(path)
+	if old == nil || old.stat != st {
+		return nil, false
+	}
+	e, err := decodeEntry(old.body)
+	if err != nil {
+		return nil, false
+	}
+	old.used.Store(true)
+	s.hits.Add(1)
+	s.statHits.Add(1)
+	return e, true
+}
+
 // Lookup returns the entry of path if its content is still content (its
-// sum is sum).
-func (s *Store) Lookup(path string, sum Key) (*Entry, bool) {
+// sum is sum). st is the file's stat data taken before it was read: on a
+// hit, it replaces the recorded one, so that the next run need not read
+// the file (a file touched, copied or checked out again keeps its entry).
+func (s *Store) Lookup(path string, sum Key, st Stat) (*Entry, bool) {
 	<-s.opened
 	if s.err != nil {
 		return nil, false
 	}
-	st, ok := s.old[path]
-	if ok && st.sum == sum {
-		if e, err := decodeEntry(st.body); err == nil {
+	old := s.find(path)
+	if old != nil && old.sum == sum {
+		if e, err := decodeEntry(old.body); err == nil {
 			s.hits.Add(1)
-			st.used.Store(true)
+			old.used.Store(true)
+			if st = s.settled(st); st != old.stat {
+				s.mu.Lock()
+				s.added[path] = &stored{path: path, sum: sum, stat: st, body: old.body}
+				s.mu.Unlock()
+			}
 			return e, true
 		}
 	}
@@ -205,11 +313,12 @@ func (s *Store) Lookup(path string, sum Key) (*Entry, bool) {
 	return nil, false
 }
 
-// Put records what the engine computed for a file that missed: its
-// findings without the date-dependent ones, its request (nil when it did
-// not load) and its tree (nil when it did not parse). A file that cannot be
-// stored (a document too deep) is left out: it is validated on every run.
-func (s *Store) Put(path string, sum Key, findings []finding.Finding, req *request.Request, root *yaml.Node) {
+// Put records what the engine computed for a file that missed: its stat
+// data taken before it was read, its findings without the date-dependent
+// ones, its request (nil when it did not load) and its tree (nil when it
+// did not parse). A file that cannot be stored (a document too deep) is
+// left out: it is validated on every run.
+func (s *Store) Put(path string, sum Key, st Stat, findings []finding.Finding, req *request.Request, root *yaml.Node) {
 	<-s.opened
 	if s.err != nil {
 		return
@@ -219,14 +328,40 @@ func (s *Store) Put(path string, sum Key, findings []finding.Finding, req *reque
 		return
 	}
 	s.mu.Lock()
-	s.added[path] = &stored{sum: sum, body: body}
+	s.added[path] = &stored{path: path, sum: sum, stat: s.settled(st), body: body}
+	s.mu.Unlock()
+}
+
+// CrossFile returns the findings of the cross-file rules of the run that
+// wrote the index, if they are this run's: the rules see the paths and the
+// requests of every file, so they give the same findings when every file of
+// this run hit (same path, same content) and every entry of the index was
+// hit (no file gone), on the same day (day is the rules' date, in case a
+// rule comes to use it). Call it once every file was looked up.
+func (s *Store) CrossFile(day string) ([]finding.Finding, bool) {
+	<-s.opened
+	if s.err != nil || !s.cross.valid || s.cross.day != day ||
+		s.misses.Load() != 0 || int(s.hits.Load()) != len(s.old) {
+		return nil, false
+	}
+	s.crossReused.Store(true)
+	// A copy: the caller's findings are its own to change.
+	return slices.Clone(s.cross.findings), true
+}
+
+// SetCrossFile records the findings of the cross-file rules over every file
+// of the run, once they are computed, for the index that Save writes.
+func (s *Store) SetCrossFile(day string, findings []finding.Finding) {
+	s.mu.Lock()
+	s.newCross = &crossFindings{valid: true, day: day, findings: slices.Clone(findings)}
 	s.mu.Unlock()
 }
 
 // Stats say how the run used the cache so far.
 func (s *Store) Stats() Stats {
 	<-s.opened
-	return Stats{Hits: int(s.hits.Load()), Misses: int(s.misses.Load()), Err: s.err}
+	return Stats{Hits: int(s.hits.Load()), StatHits: int(s.statHits.Load()), Misses: int(s.misses.Load()),
+		CrossFile: s.crossReused.Load(), Err: s.err}
 }
 
 // Save writes the index for the files of this run when it differs from the
@@ -236,8 +371,9 @@ func (s *Store) Stats() Stats {
 func (s *Store) Save() {
 	<-s.opened
 	// Each file of the run is looked up once: the index is the same if no
-	// file was added and every entry was hit.
-	if s.err != nil || len(s.added) == 0 && int(s.hits.Load()) == len(s.old) {
+	// file was added or refreshed, every entry was hit, and the cross-file
+	// findings are the ones it holds.
+	if s.err != nil || len(s.added) == 0 && int(s.hits.Load()) == len(s.old) && !s.crossChanged() {
 		return
 	}
 	if err := s.write(); err != nil {
@@ -247,6 +383,16 @@ func (s *Store) Save() {
 	s.prune()
 }
 
+// crossChanged reports whether SetCrossFile gave other findings than the
+// index holds.
+func (s *Store) crossChanged() bool {
+	n := s.newCross
+	if n == nil {
+		return false
+	}
+	return !s.cross.valid || n.day != s.cross.day || !slices.Equal(n.findings, s.cross.findings)
+}
+
 // The index is:
 //
 //	format                 the format line
@@ -254,7 +400,10 @@ func (s *Store) Save() {
 //	payload length         8 bytes, little-endian
 //	payload CRC-32C        4 bytes, little-endian
 //	payload                count, then per file, sorted by path:
-//	                       path, content sum (32 bytes), entry body
+//	                       path, content sum (32 bytes), stat data
+//	                       (statSize bytes), entry body;
+//	                       then 0, or 1, the day and the findings of
+//	                       the cross-file rules over these files
 //
 // The CRC makes a truncated or damaged file a miss before any decoding;
 // each body is then decoded only when its file is looked up (and its shape
@@ -265,9 +414,10 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 func (s *Store) write() error {
 	next := maps.Clone(s.added)
-	for p, st := range s.old {
-		if st.used.Load() {
-			next[p] = st
+	for i := range s.old {
+		st := &s.old[i]
+		if _, refreshed := next[st.path]; !refreshed && st.used.Load() {
+			next[st.path] = st
 		}
 	}
 	paths := slices.Sorted(maps.Keys(next)) // the same files give the same bytes
@@ -277,7 +427,17 @@ func (s *Store) write() error {
 		st := next[p]
 		w.string(p)
 		w.buf = append(w.buf, st.sum[:]...)
+		w.stat(st.stat)
 		w.string(st.body)
+	}
+	// The cross-file findings are valid for exactly these files: those
+	// computed by this run, which saw them all.
+	if n := s.newCross; n == nil {
+		w.bool(false)
+	} else {
+		w.bool(true)
+		w.string(n.day)
+		w.findings(n.findings)
 	}
 	if len(w.buf) > maxIndexSize {
 		return fmt.Errorf("cache index over %d MiB: not written", maxIndexSize>>20)
@@ -311,50 +471,57 @@ func (s *Store) write() error {
 	return err
 }
 
-// readIndex returns the entries of the index at file if it was written by
-// this version of fsgate and is intact; an empty map otherwise (with an
-// error saying why, for Stats, unless it is just absent).
-func readIndex(file string, version Key) (map[string]*stored, error) {
+// readIndex returns the entries of the index at file, sorted by path, if it
+// was written by this version of fsgate and is intact; none otherwise (with
+// an error saying why, for Stats, unless it is just absent).
+func readIndex(file string, version Key) ([]stored, crossFindings, error) {
+	var none crossFindings
 	data, modified, err := readFile(file)
 	if err != nil {
-		return nil, err
+		return nil, none, err
 	}
 	if len(data) < headerSize || string(data[:len(format)]) != format {
-		return nil, nil // not an index of this format: rewritten
+		return nil, none, nil // not an index of this format: rewritten
 	}
 	h := data[len(format):]
 	if Key(h[:sha256.Size]) != version {
-		return nil, nil // another fsgate's: never trusted
+		return nil, none, nil // another fsgate's: never trusted
 	}
 	h = h[sha256.Size:]
 	size, sum := binary.LittleEndian.Uint64(h), binary.LittleEndian.Uint32(h[8:])
 	payload := data[headerSize:]
 	if uint64(len(payload)) != size || crc32.Checksum(payload, castagnoli) != sum {
-		return nil, nil // truncated or damaged
+		return nil, none, nil // truncated or damaged
 	}
-	// One conversion: the paths and bodies below, and the strings the
-	// entries decode to, are slices of it.
-	r := &reader{s: string(payload)}
+	// The paths and bodies below, and the strings the entries decode to,
+	// are slices of the payload, viewed as a string without a copy (some
+	// 10 MB for 10,000 files): data is never written after this point.
+	r := &reader{s: unsafe.String(unsafe.SliceData(payload), len(payload))}
 	n := r.count()
-	entries := make(map[string]*stored, n)
-	for range n {
-		p := r.string()
-		k := Key([]byte(r.fixed(sha256.Size)))
-		body := r.string()
-		if r.err != nil {
-			return nil, nil
+	entries := make([]stored, n)
+	for i := range entries {
+		e := &entries[i]
+		e.path = r.string()
+		copy(e.sum[:], r.fixed(sha256.Size))
+		e.stat = r.stat()
+		e.body = r.string()
+		if r.err != nil || i > 0 && entries[i-1].path >= e.path {
+			return nil, none, nil // not sorted as written: lookups search it
 		}
-		entries[p] = &stored{sum: k, body: body}
+	}
+	var cross crossFindings
+	if r.bool() {
+		cross = crossFindings{valid: true, day: r.string(), findings: r.findings()}
 	}
 	if r.err != nil || r.s != "" {
-		return nil, nil
+		return nil, none, nil
 	}
 	if time.Since(modified) > touchAfter {
 		// In use: not to be pruned (see unusedFor).
 		now := time.Now()
 		os.Chtimes(file, now, now)
 	}
-	return entries, nil
+	return entries, cross, nil
 }
 
 // readFile reads the index, refusing one too big to be ours.

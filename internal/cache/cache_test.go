@@ -48,11 +48,11 @@ func store(t *testing.T, c *Cache, files []file) (map[string]*Entry, Stats) {
 	hits := map[string]*Entry{}
 	for _, f := range files {
 		sum := Sum([]byte(f.content))
-		if e, ok := s.Lookup(f.path, sum); ok {
+		if e, ok := s.Lookup(f.path, sum, Stat{}); ok {
 			hits[f.path] = e
 			continue
 		}
-		s.Put(f.path, sum, f.findings, f.req, parse(t, f.content))
+		s.Put(f.path, sum, Stat{}, f.findings, f.req, parse(t, f.content))
 	}
 	s.Save()
 	return hits, s.Stats()
@@ -146,7 +146,7 @@ func TestDamagedIndexIsAMiss(t *testing.T) {
 		}
 		s := c.Open(testRoot)
 		for _, f := range files {
-			if e, ok := s.Lookup(f.path, Sum([]byte(f.content))); ok {
+			if e, ok := s.Lookup(f.path, Sum([]byte(f.content)), Stat{}); ok {
 				t.Fatalf("damage %d (%d bytes): hit %+v", i, len(d), e.Findings)
 			}
 		}
@@ -186,8 +186,8 @@ func TestConcurrentRuns(t *testing.T) {
 			s := c.Open(testRoot)
 			for _, f := range files {
 				sum := Sum([]byte(f.content))
-				if _, ok := s.Lookup(f.path, sum); !ok {
-					s.Put(f.path, sum, f.findings, f.req, nil)
+				if _, ok := s.Lookup(f.path, sum, Stat{}); !ok {
+					s.Put(f.path, sum, Stat{}, f.findings, f.req, nil)
 				}
 			}
 			s.Save()

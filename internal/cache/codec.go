@@ -155,16 +155,23 @@ func (w *writer) strings(list []string) {
 	}
 }
 
-func (r *reader) strings() []string {
+// strings reads a list into the front of arena, which holds the items of
+// every list of an entry (one allocation for all of them, not one per list).
+func (r *reader) strings(arena *[]string) []string {
 	u := r.uvarint()
 	if u == 0 || r.err != nil {
 		return nil
 	}
-	if u-1 > uint64(len(r.s)) { // see count
+	n := u - 1
+	if n > uint64(len(*arena)) {
 		r.fail()
 		return nil
 	}
-	list := make([]string, u-1)
+	if n == 0 {
+		return []string{} // not nil: see TestNilIsNotEmpty
+	}
+	list := (*arena)[:n:n] // full: an append by a caller copies, never overwrites the next list
+	*arena = (*arena)[n:]
 	for i := range list {
 		list[i] = r.string()
 	}
@@ -177,6 +184,12 @@ func (w *writer) request(q *request.Request) {
 		return
 	}
 	w.bool(true)
+	lists := [][]string{q.RedirectURIs, q.PostLogoutURIs, q.IPAddresses, q.Scopes, q.Contacts}
+	items := 0
+	for _, l := range lists {
+		items += len(l)
+	}
+	w.uvarint(uint64(items)) // the size of the reader's arena
 	for _, s := range []string{q.APIVersion, q.Kind, q.Name, q.Platform, q.Environment,
 		q.Organisation, q.DisplayName, q.Site, q.Datapass, q.APIDatapass} {
 		w.string(s)
@@ -207,35 +220,46 @@ func (w *writer) request(q *request.Request) {
 	w.string(q.Notes)
 }
 
-func (r *reader) request() *request.Request {
+// request decodes into d's request (and its editor and reused subs),
+// reporting whether there is one.
+func (r *reader) request(d *decoded) bool {
 	if !r.bool() {
-		return nil
+		return false
 	}
-	q := &request.Request{}
+	var arena []string
+	if items := r.count(); items > 0 { // see count: a damaged number cannot allocate much
+		arena = make([]string, items)
+	}
+	q := &d.request
 	for _, s := range []*string{&q.APIVersion, &q.Kind, &q.Name, &q.Platform, &q.Environment,
 		&q.Organisation, &q.DisplayName, &q.Site, &q.Datapass, &q.APIDatapass} {
 		*s = r.string()
 	}
 	if r.bool() {
-		q.Editor = &request.Editor{ID: r.string(), Name: r.string(), Version: r.string()}
+		d.editor = request.Editor{ID: r.string(), Name: r.string(), Version: r.string()}
+		q.Editor = &d.editor
 	}
 	q.Qualification = r.string()
 	q.PlannedProductionDate = r.string()
-	q.RedirectURIs = r.strings()
-	q.PostLogoutURIs = r.strings()
+	q.RedirectURIs = r.strings(&arena)
+	q.PostLogoutURIs = r.strings(&arena)
 	q.SectorIdentifierURI = r.string()
 	q.JWKSURI = r.string()
-	q.IPAddresses = r.strings()
+	q.IPAddresses = r.strings(&arena)
 	q.Signature = r.string()
 	q.Encryption = r.string()
 	q.Eidas = r.string()
-	q.Scopes = r.strings()
+	q.Scopes = r.strings(&arena)
 	if r.bool() {
-		q.ReuseSubs = &request.ReuseSubs{From: r.string(), ClientID: r.string()}
+		d.reuseSubs = request.ReuseSubs{From: r.string(), ClientID: r.string()}
+		q.ReuseSubs = &d.reuseSubs
 	}
-	q.Contacts = r.strings()
+	q.Contacts = r.strings(&arena)
 	q.Notes = r.string()
-	return q
+	if len(arena) != 0 {
+		r.fail() // not the count this code writes
+	}
+	return true
 }
 
 func (w *writer) finding(f *finding.Finding) {

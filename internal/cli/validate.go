@@ -71,14 +71,12 @@ func runValidate(env Env, args []string) int {
 		// the run's results stand.
 		fmt.Fprintf(env.Stderr, "fsgate: --cache: %v\n", res.Cache.Err)
 	}
-	sources := make(map[string][]byte, len(res.All))
-	for _, f := range res.All {
-		sources[f.Path] = f.Source
-	}
 	in := &report.Input{
 		Findings: res.Findings, Files: res.Files, Lang: l,
-		Color:  env.IsTerminal && *format == "text" && env.Getenv("NO_COLOR") == "",
-		Source: func(p string) []byte { return sources[p] },
+		Color: env.IsTerminal && *format == "text" && env.Getenv("NO_COLOR") == "",
+		// Not res.All's Source: the files the cache took on their stat data
+		// were not read, and only those with findings shown are, here.
+		Source: res.Source,
 	}
 	if err := report.Write(env.Stdout, *format, in); err != nil {
 		return usageError(env, "%v", err)

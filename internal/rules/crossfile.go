@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"maps"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/fsgate/fsgate/internal/finding"
 	"github.com/fsgate/fsgate/internal/request"
@@ -24,55 +26,97 @@ func crossFileRules() []*Rule {
 
 // crossValue is one value of a request that must not repeat elsewhere.
 type crossValue struct {
-	pointer string // where to report it
+	pointer string // where to report it (see item)
+	item    int    // the value is item number item of the list at pointer; -1: it is at pointer
 	key     string // what is compared ("" = nothing to compare)
 	shown   string // the value as a message shows it
 }
 
+// at is where to report the value. Built only for a finding: a run over
+// 10,000 files compares some 20,000 values and reports a few.
+func (v *crossValue) at() string {
+	if v.item < 0 {
+		return v.pointer
+	}
+	return formItem(v.pointer, v.item)
+}
+
 // crossDuplicates reports, through report, every value whose key another
 // file of the same platform and environment holds. A value repeated inside
-// one file is not its business.
-func crossDuplicates(files []*File, values func(r *request.Request) []crossValue,
+// one file is not its business. values appends a request's values to buf.
+//
+// It runs over every file on every run, cached or not (a warm run spends
+// most of its time here otherwise): one index per platform and
+// environment, keyed by the value alone and sized once; a value held by
+// one file (nearly all) costs a map entry and no other allocation.
+func crossDuplicates(files []*File, values func(r *request.Request, buf []crossValue) []crossValue,
 	report func(r *request.Request, v crossValue, other string) finding.Finding) []finding.Finding {
-	type key struct{ platform, environment, value string }
 	type holding struct {
 		file *File
 		v    crossValue
 	}
-	sorted := slices.Clone(files)
-	slices.SortFunc(sorted, func(a, b *File) int { return strings.Compare(a.Path, b.Path) })
-	groups := map[key][]holding{}
-	var order []key
-	for _, f := range sorted {
-		r := f.Request
-		if r == nil || !slices.Contains(platformDirs, r.Platform) || !slices.Contains(environmentDirs, r.Environment) {
+	byPath := func(a, b *File) int { return strings.Compare(a.Path, b.Path) }
+	sorted := files
+	if !slices.IsSortedFunc(files, byPath) { // the engine's are
+		sorted = slices.Clone(files)
+		slices.SortFunc(sorted, byPath)
+	}
+	// One index per platform and environment (a slot): each file's slot,
+	// and how many files each slot has, the size of its index.
+	slots := make([]int, len(sorted))
+	sizes := make([]int, len(platformDirs)*len(environmentDirs))
+	for i, f := range sorted {
+		slots[i] = -1
+		if r := f.Request; r != nil {
+			p, e := slices.Index(platformDirs, r.Platform), slices.Index(environmentDirs, r.Environment)
+			if p >= 0 && e >= 0 {
+				slots[i] = p*len(environmentDirs) + e
+				sizes[slots[i]]++
+			}
+		}
+	}
+	index := make([]map[string]int, len(sizes)) // value → group
+	first := make([]holding, 0, len(sorted))    // by group, in order of first appearance
+	more := map[int][]holding{}                 // the other holders of the groups that have some
+	var buf []crossValue
+	for i, f := range sorted {
+		slot := slots[i]
+		if slot < 0 {
 			continue
 		}
-		for _, v := range values(r) {
+		if index[slot] == nil {
+			index[slot] = make(map[string]int, sizes[slot])
+		}
+		buf = values(f.Request, buf[:0])
+		for _, v := range buf {
 			if v.key == "" {
 				continue
 			}
-			k := key{r.Platform, r.Environment, v.key}
-			g := groups[k]
-			if len(g) > 0 && g[len(g)-1].file == f {
+			g, ok := index[slot][v.key]
+			if !ok {
+				index[slot][v.key] = len(first)
+				first = append(first, holding{f, v})
+				continue
+			}
+			others := more[g]
+			last := first[g].file
+			if len(others) > 0 {
+				last = others[len(others)-1].file
+			}
+			if last == f {
 				continue // repeated inside one file
 			}
-			if len(g) == 0 {
-				order = append(order, k)
-			}
-			groups[k] = append(g, holding{f, v})
+			more[g] = append(others, holding{f, v})
 		}
 	}
+	groups := slices.Sorted(maps.Keys(more)) // in order of first appearance
 	var out []finding.Finding
-	for _, k := range order {
-		g := groups[k]
-		if len(g) < 2 {
-			continue
-		}
-		for i, h := range g {
-			other := g[0].file.Path
+	for _, g := range groups {
+		holders := append([]holding{first[g]}, more[g]...)
+		for i, h := range holders {
+			other := holders[0].file.Path
 			if i == 0 {
-				other = g[1].file.Path
+				other = holders[1].file.Path
 			}
 			fd := report(h.file.Request, h.v, other)
 			fd.Path = h.file.Path
@@ -89,22 +133,22 @@ var duplicateDatapass = &Rule{
 		"une demande DataPass par FS sur une plateforme et un environnement (FranceConnect : erreur ; FranceConnect+ : avertissement)",
 		"one DataPass request per FS on a platform and environment (FranceConnect: error; FranceConnect+: warning)"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request) []crossValue {
+		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
 			// FranceConnect stores the digits only: D12345 and H12345 collide.
 			if !isDatapassNumber(r.Datapass) {
-				return nil
+				return buf
 			}
-			return []crossValue{{request.PtrDatapass, request.DatapassDigits(r.Datapass), r.Datapass}}
+			return append(buf, crossValue{request.PtrDatapass, -1, request.DatapassDigits(r.Datapass), r.Datapass})
 		}, func(r *request.Request, v crossValue, other string) finding.Finding {
 			if r.IsPlus() {
-				fd := At(v.pointer, finding.Tf(
+				fd := At(v.at(), finding.Tf(
 					"même numéro DataPass (%s) que %s, sur la même plateforme et le même environnement : chaque FS a normalement sa propre demande DataPass ; vérifiez le numéro",
 					"same DataPass number (%s) as %s, on the same platform and environment: each FS normally has its own DataPass request; check the number",
 					finding.Show(v.shown), other))
 				fd.Severity = finding.Warning
 				return fd
 			}
-			return At(v.pointer, finding.Tf(
+			return At(v.at(), finding.Tf(
 				"même numéro DataPass (%s) que %s, sur la même plateforme et le même environnement : l'import FranceConnect refuse deux FS d'une même demande ; indiquez la demande DataPass propre à ce FS",
 				"same DataPass number (%s) as %s, on the same platform and environment: the FranceConnect import refuses two FS of one request; give this FS's own DataPass request",
 				finding.Show(v.shown), other))
@@ -119,12 +163,12 @@ var duplicateDisplayName = &Rule{
 		"deux FS d'une même plateforme et d'un même environnement n'ont pas le même nom affiché",
 		"two FS of one platform and environment do not share a display name"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request) []crossValue {
+		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
 			// Names differing only in case or spacing look the same to users.
-			key := strings.ToLower(strings.Join(strings.Fields(r.DisplayName), " "))
-			return []crossValue{{request.PtrDisplayName, key, r.DisplayName}}
+			key := strings.ToLower(collapseSpaces(r.DisplayName))
+			return append(buf, crossValue{request.PtrDisplayName, -1, key, r.DisplayName})
 		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
-			return At(v.pointer, finding.Tf(
+			return At(v.at(), finding.Tf(
 				"même nom affiché que %s (%s), sur la même plateforme et le même environnement : les usagers ne distingueront pas les deux services ; précisez le nom",
 				"same display name as %s (%s), on the same platform and environment: users will not tell the two services apart; make the name more specific",
 				other, finding.Show(v.shown)))
@@ -139,18 +183,17 @@ var duplicateRedirectURI = &Rule{
 		"une URL de redirection n'est déclarée que par un FS d'une même plateforme et d'un même environnement",
 		"a redirect URI is declared by one FS only on a platform and environment"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request) []crossValue {
-			out := make([]crossValue, len(r.RedirectURIs))
+		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
 			for i, u := range r.RedirectURIs {
 				// FranceConnect compares redirect URIs as raw strings.
-				out[i] = crossValue{formItem(request.PtrRedirectURIs, i), u, u}
+				buf = append(buf, crossValue{request.PtrRedirectURIs, i, u, u})
 			}
-			return out
+			return buf
 		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
-			return At(v.pointer, finding.Tf(
+			return At(v.at(), finding.Tf(
 				"%s : URL de redirection aussi déclarée par %s, sur la même plateforme et le même environnement : vérifiez qu'elle n'a pas été recopiée d'une autre demande",
 				"%s: redirect URI also declared by %s, on the same platform and environment: check it was not copied from another request",
-				formField(v.pointer), other))
+				formField(v.at()), other))
 		})
 	},
 }
@@ -162,16 +205,33 @@ var duplicateReuseSubs = &Rule{
 		"deux FS d'une même plateforme et d'un même environnement ne reprennent pas les subs du même FS",
 		"two FS of one platform and environment do not reuse the subs of the same FS"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request) []crossValue {
+		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
 			if r.ReuseSubs == nil {
-				return nil
+				return buf
 			}
-			return []crossValue{{request.PtrReuseSubsClientID, strings.ToLower(r.ReuseSubs.ClientID), r.ReuseSubs.ClientID}}
+			return append(buf, crossValue{request.PtrReuseSubsClientID, -1, strings.ToLower(r.ReuseSubs.ClientID), r.ReuseSubs.ClientID})
 		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
-			return At(v.pointer, finding.Tf(
+			return At(v.at(), finding.Tf(
 				"`spec.reuseSubs.clientId` : %s reprend aussi les subs de ce FS, sur la même plateforme et le même environnement : deux FS donneraient les mêmes identifiants (sub) aux mêmes usagers ; vérifiez le client ID",
 				"`spec.reuseSubs.clientId`: %s also reuses the subs of this FS, on the same platform and environment: two FS would give the same users the same identifiers (sub); check the client ID",
 				other))
 		})
 	},
+}
+
+// collapseSpaces is strings.Join(strings.Fields(s), " "), without the two
+// allocations when s has nothing to collapse (nearly every display name).
+func collapseSpaces(s string) string {
+	prevSpace := true // a space first is collapsed
+	for _, c := range s {
+		space := unicode.IsSpace(c)
+		if space && (prevSpace || c != ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a space last
+	}
+	return s
 }

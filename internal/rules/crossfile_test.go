@@ -196,3 +196,12 @@ func BenchmarkCrossFileRules(b *testing.B) {
 		})
 	}
 }
+
+// TestCollapseSpaces: the shortcut gives what strings.Fields and Join give.
+func TestCollapseSpaces(t *testing.T) {
+	for _, s := range []string{"", " ", "  ", "a", " a", "a ", "a b", "a  b", "a\tb", "a\nb", "a\u00a0b", "\xffa b", "Metz - Sport", "é  è "} {
+		if got, want := collapseSpaces(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpaces(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -15,11 +15,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsgate/fsgate/internal/cache"
@@ -70,7 +72,9 @@ type Result struct {
 	Files []string
 	// All holds every file of the tree as loaded, by path, for callers that
 	// go on with the requests (export, plan). A file served by the cache
-	// has no Root (see rules.File.Positions).
+	// has no Root (see rules.File.Positions), and one that the cache
+	// recognised by its stat data was not read: its Source is nil, and
+	// Result.Source reads it when it is needed.
 	All []*rules.File
 	// Changed holds, with Options.Base, the files whose bytes differ from
 	// the base: their base version (nil entries omitted: created files) and
@@ -78,6 +82,41 @@ type Result struct {
 	Changed struct{ Base, Head []*rules.File }
 	// Cache says how the cache served the run (zero without Options.Cache).
 	Cache cache.Stats
+
+	root    string
+	sources struct {
+		sync.Mutex
+		read map[string][]byte
+	}
+}
+
+// Source returns the bytes of the file at path (relative to the root, as
+// in Findings) as the run saw them, or nil for a file not loaded or not
+// read (a symlink). A file the cache skipped by its stat data is read now:
+// a report needs the source lines of a few files with findings, and
+// reading them all would cost a warm run more than everything else.
+func (r *Result) Source(path string) []byte {
+	i, ok := slices.BinarySearchFunc(r.All, path, func(f *rules.File, p string) int { return strings.Compare(f.Path, p) })
+	if !ok {
+		return nil
+	}
+	f := r.All[i]
+	if f.Source != nil || !f.Mode.IsRegular() || r.root == "" {
+		return f.Source
+	}
+	r.sources.Lock()
+	defer r.sources.Unlock()
+	src, ok := r.sources.read[path]
+	if !ok {
+		// Unreadable now (removed since): no source line, like a file not
+		// loaded; the findings stand.
+		src, _ = readBounded(absPath(r.root, path))
+		if r.sources.read == nil {
+			r.sources.read = map[string][]byte{}
+		}
+		r.sources.read[path] = src
+	}
+	return src
 }
 
 // Error is a usage or I/O problem: the run could not happen (exit code 2).
@@ -112,26 +151,30 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var saved sync.WaitGroup
-	if store != nil {
-		// The index is written (tens of milliseconds for 10,000 files,
-		// mostly waiting for the disk) while the cross-file rules run; Run
-		// never returns with the write under way.
-		saved.Go(store.Save)
-		defer saved.Wait()
-	}
-
 	var all []finding.Finding
 	for _, fs := range perFile {
 		all = append(all, fs...)
 	}
-	all = append(all, crossFile(files, &rules.Context{Today: opts.Today})...)
+	all = append(all, crossFileCached(files, &rules.Context{Today: opts.Today}, store)...)
+	var saved sync.WaitGroup
+	if store != nil {
+		// The index is written (tens of milliseconds for 10,000 files,
+		// mostly waiting for the disk) while the run goes on; Run never
+		// returns with the write under way.
+		saved.Go(store.Save)
+		defer saved.Wait()
+	}
 	if opts.Online {
 		all = append(all, checkOnline(files, scopes, opts.Fetcher)...)
 	}
 	var deleted map[string]bool
-	res := &Result{All: files}
+	res := &Result{All: files, root: root}
 	if opts.Base != "" {
+		// The comparison with the base looks at the bytes of every file
+		// (git blob ids): those the cache did not read are read now.
+		if err := readUnread(root, files, opts.Workers); err != nil {
+			return nil, err
+		}
 		cmp, err := compareBase(root, opts.Base, files, &rules.Context{Today: opts.Today})
 		if err != nil {
 			return nil, err
@@ -217,36 +260,9 @@ type entry struct {
 // the whole tree) and under the reported paths. Symlinks are listed, never
 // followed.
 func discover(root string, scopes []scope) ([]entry, error) {
-	seen := map[string]bool{}
 	var out []entry
-	walk := func(rel string) error {
-		return filepath.WalkDir(filepath.Join(root, filepath.FromSlash(rel)), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return errorf("%s: %v", p, unwrapPathError(err))
-			}
-			if d.IsDir() {
-				if p != root && d.Name() == ".git" {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.Name() == ".gitkeep" {
-				return nil
-			}
-			r, _ := filepath.Rel(root, p)
-			r = filepath.ToSlash(r)
-			if seen[r] {
-				return nil
-			}
-			seen[r] = true
-			// The type bits come with the directory listing: no lstat per
-			// file (10,000 system calls on the path of every run).
-			out = append(out, entry{path: r, mode: d.Type()})
-			return nil
-		})
-	}
 	if info, err := os.Stat(filepath.Join(root, ProvidersDir)); err == nil && info.IsDir() {
-		if err := walk(ProvidersDir); err != nil {
+		if err := walk(root, ProvidersDir, &out); err != nil {
 			return nil, err
 		}
 	}
@@ -256,12 +272,55 @@ func discover(root string, scopes []scope) ([]entry, error) {
 		if s.path == "." || s.path == ProvidersDir || strings.HasPrefix(s.path, ProvidersDir+"/") {
 			continue
 		}
-		if err := walk(s.path); err != nil {
+		if err := walk(root, s.path, &out); err != nil {
 			return nil, err
 		}
 	}
 	slices.SortFunc(out, func(a, b entry) int { return strings.Compare(a.path, b.path) })
-	return out, nil
+	// A path under two scopes is listed once.
+	return slices.CompactFunc(out, func(a, b entry) bool { return a.path == b.path }), nil
+}
+
+// walk appends the files under rel (relative to root, with '/'; a file:
+// itself), like filepath.WalkDir without what a warm run cannot afford for
+// 10,000 files: no sorting of each directory (discover sorts once), no
+// filepath.Join, Clean and Rel per file, and no lstat per file (the type
+// bits come with the directory listing).
+func walk(root, rel string, out *[]entry) error {
+	abs := absPath(root, rel)
+	info, err := os.Lstat(abs)
+	if err != nil {
+		return errorf("%s: %v", abs, unwrapPathError(err))
+	}
+	return walkEntry(root, rel, path.Base(rel), info.Mode().Type(), out)
+}
+
+func walkEntry(root, rel, name string, typ fs.FileMode, out *[]entry) error {
+	if !typ.IsDir() {
+		if name != ".gitkeep" {
+			*out = append(*out, entry{path: rel, mode: typ})
+		}
+		return nil
+	}
+	if name == ".git" {
+		return nil
+	}
+	abs := absPath(root, rel)
+	dir, err := os.Open(abs)
+	if err != nil {
+		return errorf("%s: %v", abs, unwrapPathError(err))
+	}
+	des, err := dir.ReadDir(-1)
+	dir.Close()
+	if err != nil {
+		return errorf("%s: %v", abs, unwrapPathError(err))
+	}
+	for _, d := range des {
+		if err := walkEntry(root, rel+"/"+d.Name(), d.Name(), d.Type(), out); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // loadAll loads, validates and checks each file with a bounded pool of
@@ -274,21 +333,18 @@ func loadAll(root string, entries []entry, ctx *rules.Context, workers int, stor
 	files := make([]*rules.File, len(entries))
 	found := make([][]finding.Finding, len(entries))
 	errs := make([]error, len(entries))
-	next := make(chan int)
+	// Each worker takes the next file from a counter: a file served by
+	// the cache costs a few microseconds, the price of a hand-over through
+	// a channel.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers, max(len(entries), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
 				files[i], found[i], errs[i] = checkFile(root, entries[i], ctx, store)
 			}
-		}()
+		})
 	}
-	for i := range entries {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		if _, serr := schema.Compiled(); serr != nil {
@@ -302,20 +358,31 @@ func loadAll(root string, entries []entry, ctx *rules.Context, workers int, stor
 // checkFile runs everything that concerns one file alone. With a store, a
 // file whose content the cache knows is not parsed: its findings, request
 // and positions come from the cache, and only the rules that depend on the
-// date run again.
+// date run again. A file whose stat data the cache recorded with its
+// content is not even read (its Source stays nil: see Result.Source).
 func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*rules.File, []finding.Finding, error) {
 	f := &rules.File{Path: e.path, Mode: e.mode}
 	var out []finding.Finding
 	var sum cache.Key
+	var st cache.Stat
 	if e.mode.IsRegular() {
-		src, err := readBounded(filepath.Join(root, filepath.FromSlash(e.path)))
+		abs := absPath(root, e.path)
+		if store != nil {
+			// Taken before the read: a write after it changes the stat
+			// data the next run compares.
+			st = cache.StatFile(abs)
+			if hit, ok := store.LookupStat(e.path, st); ok {
+				return f, fromCache(ctx, f, hit), nil
+			}
+		}
+		src, err := readBounded(abs)
 		if err != nil {
 			return nil, nil, errorf("%s: %v", e.path, err)
 		}
 		f.Source = src
 		if store != nil {
 			sum = cache.Sum(src)
-			if hit, ok := store.Lookup(e.path, sum); ok {
+			if hit, ok := store.Lookup(e.path, sum, st); ok {
 				return f, fromCache(ctx, f, hit), nil
 			}
 		}
@@ -334,12 +401,58 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 	}
 	out = append(out, fileRules(ctx, f, false)...)
 	if store != nil && e.mode.IsRegular() {
-		store.Put(e.path, sum, out, f.Request, f.Root)
+		store.Put(e.path, sum, st, out, f.Request, f.Root)
 	}
 	// The date rules come last, cached or not, so that the findings reach
 	// dedup in the same order either way.
 	out = append(out, fileRules(ctx, f, true)...)
+	if f.Root != nil {
+		f.Settle(load.NewReparse(f.Source))
+	}
 	return f, withPath(out, e.path), nil
+}
+
+// absPath is the file at rel (relative to root, with '/'). Both are clean
+// (root is absolute, rel comes from the walk): no filepath.Join, whose
+// Clean costs an allocation per file of every run.
+func absPath(root, rel string) string {
+	return root + string(filepath.Separator) + filepath.FromSlash(rel)
+}
+
+// readUnread reads the regular files that the cache took on their stat
+// data, for the callers that need every file's bytes.
+func readUnread(root string, files []*rules.File, workers int) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var unread []*rules.File
+	for _, f := range files {
+		if f.Source == nil && f.Mode.IsRegular() {
+			unread = append(unread, f)
+		}
+	}
+	errs := make([]error, len(unread))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(unread)) {
+		wg.Go(func() {
+			for i := range next {
+				f := unread[i]
+				src, err := readBounded(absPath(root, f.Path))
+				if err != nil {
+					errs[i] = errorf("%s: %v", f.Path, err)
+					continue
+				}
+				f.Source = src
+			}
+		})
+	}
+	for i := range unread {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // fromCache completes f with what the cache kept of it, and returns its
@@ -398,6 +511,25 @@ var scratch = sync.Pool{New: func() any {
 	buf := make([]byte, load.MaxSize+1)
 	return &buf
 }}
+
+// crossFileCached is crossFile, or, when every file was served by the cache
+// unchanged, the findings that the cache kept of the run that computed
+// them over the same files.
+func crossFileCached(files []*rules.File, ctx *rules.Context, store *cache.Store) []finding.Finding {
+	if store == nil {
+		return crossFile(files, ctx)
+	}
+	day := ""
+	if !ctx.Today.IsZero() {
+		day = ctx.Today.Format(time.DateOnly)
+	}
+	if found, ok := store.CrossFile(day); ok {
+		return found
+	}
+	found := crossFile(files, ctx)
+	store.SetCrossFile(day, found)
+	return found
+}
 
 func crossFile(files []*rules.File, ctx *rules.Context) []finding.Finding {
 	loaded := make([]*rules.File, 0, len(files))
