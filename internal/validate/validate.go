@@ -8,11 +8,9 @@
 package validate
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -487,26 +485,9 @@ func withPath(fs []finding.Finding, path string) []finding.Finding {
 	return fs
 }
 
-// readBounded reads a file, but never more than one byte past the size limit:
-// a 10 GB file costs no more than a 64 KiB one.
-func readBounded(path string) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	defer fh.Close()
-	// A buffer of the limit's size sees the end of a file in two reads,
-	// where io.ReadAll, growing from 512 bytes, takes four or five for a
-	// 1 KiB request.
-	buf := scratch.Get().(*[]byte)
-	defer scratch.Put(buf)
-	n, err := io.ReadFull(fh, *buf)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, unwrapPathError(err)
-	}
-	return bytes.Clone((*buf)[:n]), nil
-}
-
+// scratch holds the buffers files are read into: a buffer of the size
+// limit plus one sees the end of a request in one read, where io.ReadAll,
+// growing from 512 bytes, takes four or five for a 1 KiB request.
 var scratch = sync.Pool{New: func() any {
 	buf := make([]byte, load.MaxSize+1)
 	return &buf
