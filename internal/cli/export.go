@@ -77,6 +77,9 @@ func runExport(env Env, args []string) int {
 			"fsgate export: export refused, nothing written; fix the errors above"))
 		return ExitFindings
 	}
+	// The export builds each document from the typed request and the bytes
+	// the validation read (which let go of the YAML trees): no file is read
+	// or parsed twice.
 	x, skipped := export.Build(res.All, export.Options{})
 	if len(skipped) > 0 {
 		for _, s := range skipped {
@@ -92,7 +95,7 @@ func runExport(env Env, args []string) int {
 		prev    *export.Previous
 	)
 	if *previous != "" {
-		if prev, err = export.ReadPrevious(resolve(wd, *previous), 0); err != nil {
+		if prev, err = x.ReadPrevious(resolve(wd, *previous), 0); err != nil {
 			return usageError(env, "%v", err)
 		}
 		if changes, err = export.Diff(prev, x); err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -138,6 +139,44 @@ func TestExportUsage(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "notes/mine.txt")); string(data) != "mine" {
 		t.Error("a foreign directory was touched")
+	}
+}
+
+// TestExportRefusesEditedPrevious: a previous export changed by hand, even
+// into exactly what the new export writes, is refused; it stays as it was.
+func TestExportRefusesEditedPrevious(t *testing.T) {
+	good := valid(t)
+	root := tree(t, map[string]string{goodPath: good})
+	if code, _, stderr := run(t, root, nil, "export", "--out", "export"); code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	doc := filepath.Join(root, "export", "franceconnect-plus", "production", "lyon-portail-famille.json")
+	current, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The request changes; the previous document is edited by hand into
+	// the new one, its manifest left alone.
+	more := strings.Replace(good, "scopes: [openid, given_name, family_name, birthdate]", "scopes: [openid, given_name, family_name, birthdate, email]", 1)
+	if err := os.WriteFile(filepath.Join(root, goodPath), []byte(more), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, root, nil, "export", "--out", "next"); code != ExitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr)
+	}
+	next, err := os.ReadFile(filepath.Join(root, "next", "franceconnect-plus", "production", "lyon-portail-famille.json"))
+	if err != nil || bytes.Equal(next, current) {
+		t.Fatalf("the new document: %v (unchanged: %t)", err, bytes.Equal(next, current))
+	}
+	if err := os.WriteFile(doc, next, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, root, nil, "export", "--out", "export", "--previous", "export")
+	if code != ExitUsage || !strings.Contains(stderr, "does not match its manifest") {
+		t.Errorf("exit %d, stderr %q, want 2 and the document refused", code, stderr)
+	}
+	if data, _ := os.ReadFile(doc); !bytes.Equal(data, next) {
+		t.Error("the refused previous export was replaced")
 	}
 }
 

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/fsgate/fsgate/internal/gen"
@@ -35,7 +36,7 @@ func TestAppendDocumentMatchesEncodingJSON(t *testing.T) {
 		docs = append(docs, &Document{Client: c, ID: s, Source: Source{Path: s, SHA256: s}})
 	}
 	empty := &Document{}
-	docs = append(docs, empty)
+	docs = append(docs, empty, &Document{Client: everyField()})
 	for _, d := range docs {
 		if got, want := appendDocument(nil, d), encode(d); !bytes.Equal(got, want) {
 			t.Errorf("appendDocument differs from encoding/json:\n%s\nwant\n%s", got, want)
@@ -43,6 +44,45 @@ func TestAppendDocumentMatchesEncodingJSON(t *testing.T) {
 	}
 	if len(docs) < 60 {
 		t.Fatalf("only %d documents compared", len(docs))
+	}
+}
+
+// everyField is a client whose every field holds a value of its own: a
+// field appendDocument forgot would be missing from its output.
+func everyField() Client {
+	var c Client
+	v := reflect.ValueOf(&c).Elem()
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("value of " + name)
+		case reflect.Int:
+			f.SetInt(int64(i + 1))
+		case reflect.Bool:
+			f.SetBool(i%2 == 0)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{name, "second " + name}))
+		default:
+			panic("everyField: a field of kind " + f.Kind().String())
+		}
+	}
+	return c
+}
+
+func TestAppendManifestMatchesEncodingJSON(t *testing.T) {
+	x, _ := Build(loadTree(t, "testdata/tree"), Options{})
+	withCommit := x.Manifest()
+	withCommit.Commit = "0123456789abcdef0123456789abcdef01234567"
+	hostile := &Manifest{
+		Counts:    map[string]map[string]int{"b": {"z": 1, "a": 2}, "a": {"x": 0}, "": nil, "<&>": {}},
+		Documents: []ManifestEntry{{ID: `quote " \ é  `, SHA256: ""}, {}},
+		Total:     -1, Version: 1 << 40,
+	}
+	for _, m := range []*Manifest{x.Manifest(), withCommit, (&Export{}).Manifest(), hostile, {}} {
+		if got, want := appendManifest(nil, m), encode(m); !bytes.Equal(got, want) {
+			t.Errorf("appendManifest differs from encoding/json:\n%s\nwant\n%s", got, want)
+		}
 	}
 }
 

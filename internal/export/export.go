@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/fsgate/fsgate/internal/catalog"
 	"github.com/fsgate/fsgate/internal/finding"
@@ -128,17 +129,26 @@ func Build(files []*rules.File, opts Options) (*Export, []Skipped) {
 	})
 	slices.SortFunc(skipped, func(a, b Skipped) int { return strings.Compare(a.Path, b.Path) })
 
+	// One allocation for every entry, and one encoding buffer per worker:
+	// each document's bytes are then copied to a slice of their exact size
+	// (about 1.5 KiB), which is all the export keeps.
+	block := make([]Entry, len(items))
 	entries := make([]*Entry, len(items))
-	parallel(len(items), opts.Workers, func(i int) {
-		f := items[i].file
-		e := &Entry{Document: Document{
-			ID:     items[i].id,
-			Client: ClientOf(f.Request),
-			Source: Source{Path: f.Path, SHA256: sum(f.Source)},
-		}}
-		e.Bytes = appendDocument(make([]byte, 0, 2048), &e.Document)
-		e.SHA256 = sum(e.Bytes)
-		entries[i] = e
+	parallelWith(len(items), opts.Workers, func() func(int) {
+		var buf []byte
+		return func(i int) {
+			f := items[i].file
+			e := &block[i]
+			e.Document = Document{
+				ID:     items[i].id,
+				Client: ClientOf(f.Request),
+				Source: Source{Path: f.Path, SHA256: sum(f.Source)},
+			}
+			buf = appendDocument(buf[:0], &e.Document)
+			e.Bytes = bytes.Clone(buf)
+			e.SHA256 = sum(e.Bytes)
+			entries[i] = e
+		}
 	})
 	return &Export{Entries: entries}, skipped
 }
@@ -190,23 +200,55 @@ func sum(data []byte) string {
 // parallel calls do(i) for every i < n on at most workers goroutines.
 // Each i is handled once; results written at index i keep their order.
 func parallel(n, workers int, do func(i int)) {
+	parallelWith(n, workers, func() func(int) { return do })
+}
+
+// parallelWith is parallel for work that needs state of its own per
+// goroutine (a buffer): each goroutine calls newWorker once and handles
+// its indexes with the function it returns.
+//
+// Goroutines take batches of consecutive indexes as they become free,
+// rather than a fixed share: on a machine whose cores are also busy with
+// something else, a goroutine that gets less CPU does less of the work
+// instead of making the others wait. Consecutive indexes are neighbouring
+// files, which keeps two goroutines from working in the same directory at
+// the same time most of the time (creating or linking a file locks its
+// directory).
+func parallelWith(n, workers int, newWorker func() func(i int)) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	workers = min(workers, n)
 	if workers <= 1 {
-		for i := range n {
-			do(i)
+		if n > 0 {
+			do := newWorker()
+			for i := range n {
+				do(i)
+			}
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	for w := range workers {
+	// Small enough batches for each goroutine to take several: the work
+	// stays balanced to the end.
+	batch := int64(max(1, min(64, n/(8*workers))))
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < n; i += workers {
-				do(i)
+			do := newWorker()
+			for {
+				end := int(next.Add(batch))
+				start := end - int(batch)
+				if start >= n {
+					return
+				}
+				for i := start; i < min(end, n); i++ {
+					do(i)
+				}
 			}
 		}()
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -295,6 +296,37 @@ func TestDeterministic(t *testing.T) {
 		for p, data := range first {
 			if !bytes.Equal(got[p], data) {
 				t.Errorf("%s: %s differs", run.name, p)
+			}
+		}
+	}
+}
+
+// TestParallel: every index is handled exactly once, by at most workers
+// goroutines, each with its own state.
+func TestParallel(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 63, 64, 65, 1000, 10_007} {
+		for _, workers := range []int{0, 1, 2, 3, 8, 100} {
+			seen := make([]atomic.Int32, n)
+			var started atomic.Int32
+			parallelWith(n, workers, func() func(int) {
+				started.Add(1)
+				var mine []int // not shared: no data race under -race
+				return func(i int) {
+					mine = append(mine, i)
+					seen[i].Add(1)
+				}
+			})
+			for i := range seen {
+				if c := seen[i].Load(); c != 1 {
+					t.Fatalf("n=%d workers=%d: index %d handled %d times", n, workers, i, c)
+				}
+			}
+			limit := int32(workers)
+			if workers <= 0 {
+				limit = int32(runtime.GOMAXPROCS(0))
+			}
+			if s := started.Load(); s > max(limit, 1) || (n > 0 && s == 0) {
+				t.Errorf("n=%d workers=%d: %d goroutines", n, workers, s)
 			}
 		}
 	}

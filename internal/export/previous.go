@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +30,8 @@ type Previous struct {
 type prevDoc struct {
 	file   string // the document's file, "" in memory
 	sha256 string // of its bytes
+	// data are its bytes until parsed; nil when Export.ReadPrevious found
+	// them equal to the new document's (Client reads them again if asked).
 	data   []byte
 	client *Client // nil until parsed
 }
@@ -44,8 +47,21 @@ func (p *Previous) Client(id string) (*Client, error) {
 		return nil, nil
 	}
 	if d.client == nil {
+		data := d.data
+		if data == nil {
+			// Export.ReadPrevious checked this document and did not keep
+			// it, being the same as the new one: read it again, and check
+			// it is still what was checked.
+			var err error
+			if data, err = readInto(nil, d.file); err != nil {
+				return nil, fmt.Errorf("previous export: %w", err)
+			}
+			if sum(data) != d.sha256 {
+				return nil, fmt.Errorf("previous export: %s.json changed while being read", id)
+			}
+		}
 		var doc Document
-		if err := json.Unmarshal(d.data, &doc); err != nil {
+		if err := json.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("previous export: %s.json: %w", id, err)
 		}
 		if doc.ID != id {
@@ -64,6 +80,25 @@ func (p *Previous) Client(id string) (*Client, error) {
 // error, not a silent source of wrong changes. Documents are parsed later,
 // and only those that differ from the new export.
 func ReadPrevious(dir string, workers int) (*Previous, error) {
+	return readPrevious(dir, nil, workers)
+}
+
+// ReadPrevious reads the export in dir as the previous export of x: the
+// same checks as the function ReadPrevious, for less work when most
+// documents have not changed. A document whose bytes are those of x's
+// document of the same id has the hash of that document, computed by
+// Build: it is not hashed again, and its bytes are not kept (it is
+// unchanged: nothing will parse it). The others are hashed, checked
+// against the manifest and kept for Diff, as ReadPrevious does.
+//
+// Either way every document is read and checked: a document changed by
+// hand is refused, not linked into the new export (Files links the
+// unchanged documents) nor trusted for the changes.
+func (x *Export) ReadPrevious(dir string, workers int) (*Previous, error) {
+	return readPrevious(dir, x, workers)
+}
+
+func readPrevious(dir string, next *Export, workers int) (*Previous, error) {
 	prev := &Previous{docs: map[string]*prevDoc{}}
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -118,17 +153,32 @@ func ReadPrevious(dir string, workers int) (*Previous, error) {
 	for _, m := range manifest.Documents {
 		listed[m.ID] = m.SHA256
 	}
+	var nextByID map[string]*Entry
+	if next != nil {
+		nextByID = make(map[string]*Entry, len(next.Entries))
+		for _, e := range next.Entries {
+			nextByID[e.ID] = e
+		}
+	}
 
 	docs := make([]*prevDoc, len(paths))
 	errs := make([]error, len(paths))
-	parallel(len(paths), workers, func(i int) {
-		file := filepath.Join(dir, filepath.FromSlash(paths[i]))
-		data, err := readBounded(file)
-		if err != nil {
-			errs[i] = err
-			return
+	parallelWith(len(paths), workers, func() func(int) {
+		var buf []byte // reused: most documents are only compared
+		return func(i int) {
+			file := filepath.Join(dir, filepath.FromSlash(paths[i]))
+			buf, errs[i] = readInto(buf[:0], file)
+			if errs[i] != nil {
+				return
+			}
+			d := &prevDoc{file: file}
+			if e := nextByID[strings.TrimSuffix(paths[i], ".json")]; e != nil && bytes.Equal(buf, e.Bytes) {
+				d.sha256 = e.SHA256
+			} else {
+				d.sha256, d.data = sum(buf), bytes.Clone(buf)
+			}
+			docs[i] = d
 		}
-		docs[i] = &prevDoc{file: file, sha256: sum(data), data: data}
 	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("previous export: %w", err)
@@ -150,6 +200,30 @@ func ReadPrevious(dir string, workers int) (*Previous, error) {
 		return nil, fmt.Errorf("previous export: %s.json is in the manifest but missing", missing[0])
 	}
 	return prev, nil
+}
+
+// readInto reads the file name into buf (from its length; the result may
+// be a new, larger array), at most maxDocumentSize bytes.
+func readInto(buf []byte, name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	for len(buf) <= maxDocumentSize {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, max(4096, len(buf)))
+		}
+		n, err := f.Read(buf[len(buf):min(cap(buf), maxDocumentSize+1)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF && len(buf) <= maxDocumentSize {
+			return buf, nil
+		}
+		if err != nil && err != io.EOF {
+			return buf, err
+		}
+	}
+	return buf, fmt.Errorf("%s: larger than %d bytes", filepath.Base(name), maxDocumentSize)
 }
 
 func readBounded(name string) ([]byte, error) {
