@@ -126,10 +126,17 @@ func removeDotSegments(path string) string {
 	if path == "" {
 		return ""
 	}
-	segments := strings.Split(path[1:], "/")
-	if !slices.ContainsFunc(segments, func(s string) bool { return dotSegment(s) != "" }) {
+	hasDotSegment := false
+	for s := range strings.SplitSeq(path[1:], "/") {
+		if dotSegment(s) != "" {
+			hasDotSegment = true
+			break
+		}
+	}
+	if !hasDotSegment { // nearly every path: no allocation
 		return path
 	}
+	segments := strings.Split(path[1:], "/")
 	out := make([]string, 0, len(segments))
 	for i, s := range segments {
 		last := i == len(segments)-1
