@@ -29,10 +29,14 @@ fmt-check:
 build:
 	$(GO) build -o bin/fsgate ./cmd/fsgate
 
-# Benchmarks (not part of make test): each stage at N = 100, 1,000 and
-# 10,000 generated files, and the whole fsgate validate process (wall time,
-# peak memory). Results and machine: docs/performance.md.
+# Benchmarks (not part of make test): one request loaded and validated,
+# each stage at N = 100, 1,000 and 10,000 generated files, the whole
+# fsgate validate and fsgate export processes (wall time, CPU, peak
+# memory). Results and machine: docs/performance.md.
 bench:
-	$(GO) test -run '^$$' -bench 'Stages|Validate1000|LoadAndSchema' -benchmem -benchtime 3x ./internal/validate
+	$(GO) test -run '^$$' -bench 'LoadAndSchema' -benchmem ./internal/validate
+	$(GO) test -run '^$$' -bench 'ParseRequest' -benchmem ./internal/load
+	$(GO) test -run '^$$' -bench 'Stages|Validate1000' -benchmem -benchtime 3x ./internal/validate
 	$(GO) test -run '^$$' -bench 'Process' -benchtime 5x ./cmd/fsgate
+	$(GO) test -run '^$$' -bench 'Export10000|BuildWrite10000' -benchtime 3x ./internal/export
 	$(GO) test -run '^$$' -bench 'PullRequestOneFileIn1000' -benchtime 5x ./internal/action

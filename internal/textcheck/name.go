@@ -53,12 +53,16 @@ func CheckName(s string) []NameIssue {
 	for _, r := range s {
 		pos++
 		switch {
+		case r >= ' ' && r <= '~':
+			// Printable ASCII: Latin or common to all scripts, visible.
+			// Nearly every character of a name; the Unicode tables cost a
+			// search each.
 		case IsInvisible(r):
 			note(&invisible, Invisible, r, pos)
 		case !IsLatin(r):
 			note(&script, Script, r, pos)
 		}
-		space := unicode.IsSpace(r)
+		space := r == ' ' || (r < ' ' || r > '~') && unicode.IsSpace(r)
 		if space && prevSpace {
 			note(&double, DoubleSpace, r, pos)
 		}
@@ -139,7 +143,7 @@ func CleanName(s string) (clean string, ok bool) {
 	b.Reset()
 	prevSpace := true
 	for _, r := range clean {
-		space := unicode.IsSpace(r)
+		space := r == ' ' || (r < ' ' || r > '~') && unicode.IsSpace(r)
 		if !(space && prevSpace) {
 			b.WriteRune(r)
 		}

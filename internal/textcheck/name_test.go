@@ -44,6 +44,8 @@ func TestCheckName(t *testing.T) {
 		{"trailing no-break space", "Lyon\u00a0", []want{{EdgeSpace, 0xa0, 5, 1, false}}},
 		{"double space", "Lyon  - Famille", []want{{DoubleSpace, ' ', 6, 1, false}}},
 		{"only a space", " ", []want{{EdgeSpace, ' ', 1, 1, true}}},
+		{"space then tab", "Lyon \t- Famille", []want{{Invisible, '\t', 6, 1, false}, {DoubleSpace, '\t', 6, 1, false}}},
+		{"no-break spaces", "Lyon\u00a0\u00a0Famille", []want{{DoubleSpace, 0xa0, 6, 1, false}}},
 		{"several problems", " Lyоn\u200b  ", []want{
 			{Invisible, 0x200b, 6, 1, false}, {Script, 'о', 4, 1, false},
 			{EdgeSpace, ' ', 1, 1, true}, {EdgeSpace, ' ', 8, 1, false}, {DoubleSpace, ' ', 8, 1, false}}},

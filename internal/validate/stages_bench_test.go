@@ -20,26 +20,34 @@ import (
 // (10 % invalid), one core, so that the cost of each stage and its growth
 // with N can be read in the table of docs/performance.md (make bench).
 
-var corpora sync.Map // N → [][]byte
+var corpora sync.Map // N → []generated
 
-func corpus(b *testing.B, n int) [][]byte {
+// generated is a generated request file: its path under the root and its
+// bytes.
+type generated struct {
+	path string
+	src  []byte
+}
+
+func corpus(b *testing.B, n int) []generated {
 	if c, ok := corpora.Load(n); ok {
-		return c.([][]byte)
+		return c.([]generated)
 	}
 	root := b.TempDir()
 	if err := gen.Write(root, gen.Options{N: n, Seed: 42, InvalidShare: 0.1}); err != nil {
 		b.Fatal(err)
 	}
-	var srcs [][]byte
+	var files []generated
 	filepath.WalkDir(filepath.Join(root, "providers"), func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			src, _ := os.ReadFile(p)
-			srcs = append(srcs, src)
+			rel, _ := filepath.Rel(root, p)
+			files = append(files, generated{filepath.ToSlash(rel), src})
 		}
 		return nil
 	})
-	corpora.Store(n, srcs)
-	return srcs
+	corpora.Store(n, files)
+	return files
 }
 
 func BenchmarkStages(b *testing.B) {
@@ -49,12 +57,12 @@ func BenchmarkStages(b *testing.B) {
 	}
 	ctx := &rules.Context{Today: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
 	for _, n := range []int{100, 1000, 10000} {
-		srcs := corpus(b, n)
-		docs := make([]*load.Document, len(srcs))
-		files := make([]*rules.File, len(srcs))
-		for i, src := range srcs {
-			docs[i], _ = load.Parse(src)
-			files[i] = &rules.File{Path: fmt.Sprintf("providers/franceconnect-plus/production/f%05d.yaml", i), Mode: 0, Source: src, Root: docs[i].Root}
+		generated := corpus(b, n)
+		docs := make([]*load.Document, len(generated))
+		files := make([]*rules.File, len(generated))
+		for i, g := range generated {
+			docs[i], _ = load.Parse(g.src)
+			files[i] = &rules.File{Path: g.path, Mode: 0, Source: g.src, Root: docs[i].Root}
 			if docs[i].Valid {
 				files[i].Request = request.FromValue(docs[i].Value)
 			}
@@ -69,8 +77,8 @@ func BenchmarkStages(b *testing.B) {
 			})
 		}
 		stage("load", func() {
-			for _, src := range srcs {
-				load.Parse(src)
+			for _, g := range generated {
+				load.Parse(g.src)
 			}
 		})
 		stage("schema", func() {
