@@ -100,7 +100,7 @@ func checkHost(raw string, p *parts, opts Options, fixes int) *Problem {
 			return hostProblem(Localhost, p.host)
 		}
 		for _, s := range specialUse {
-			if h == s || strings.HasSuffix(h, "."+s) {
+			if h == s || strings.HasSuffix(h, s) && h[len(h)-len(s)-1] == '.' {
 				return hostProblem(SpecialUse, "."+s)
 			}
 		}
