@@ -10,7 +10,6 @@ import (
 
 	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/gen"
-	"github.com/fsgate/fsgate/internal/gittest"
 	"github.com/fsgate/fsgate/internal/rules"
 	"github.com/fsgate/fsgate/internal/validate"
 )
@@ -203,37 +202,29 @@ func TestCacheSourceOfUnreadFiles(t *testing.T) {
 // data are read for it, and the change rules find what they find without
 // a cache.
 func TestCacheBaseReadsUnreadFiles(t *testing.T) {
-	gittest.Require(t)
-	dirs, _ := filepath.Glob("testdata/change/*")
-	for _, dir := range dirs {
-		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			continue
+	forEachChange(t, func(t *testing.T, _, root string) {
+		later := func() time.Time { return time.Now().Add(time.Hour) }
+		opts := validate.Options{Root: root, Base: "HEAD"}
+		want := run(t, opts)
+		opts.Cache = &cache.Cache{Dir: t.TempDir(), Version: "test", Now: later}
+		run(t, opts)
+		warm := run(t, opts)
+		if warm.Cache.Hits > 0 && warm.Cache.StatHits != warm.Cache.Hits {
+			t.Errorf("warm run: %+v, want every hit on stat data", warm.Cache)
 		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			root := changeRoot(t, dir)
-			later := func() time.Time { return time.Now().Add(time.Hour) }
-			opts := validate.Options{Root: root, Base: "HEAD"}
-			want := run(t, opts)
-			opts.Cache = &cache.Cache{Dir: t.TempDir(), Version: "test", Now: later}
-			run(t, opts)
-			warm := run(t, opts)
-			if warm.Cache.Hits > 0 && warm.Cache.StatHits != warm.Cache.Hits {
-				t.Errorf("warm run: %+v, want every hit on stat data", warm.Cache)
+		sameResults(t, "warm, with base", warm, want)
+		for _, side := range [][2][]*rules.File{{warm.Changed.Head, want.Changed.Head}, {warm.Changed.Base, want.Changed.Base}} {
+			got, want := side[0], side[1]
+			if len(got) != len(want) {
+				t.Fatalf("changed files: %d, want %d", len(got), len(want))
 			}
-			sameResults(t, "warm, with base", warm, want)
-			for _, side := range [][2][]*rules.File{{warm.Changed.Head, want.Changed.Head}, {warm.Changed.Base, want.Changed.Base}} {
-				got, want := side[0], side[1]
-				if len(got) != len(want) {
-					t.Fatalf("changed files: %d, want %d", len(got), len(want))
-				}
-				for i := range got {
-					if got[i].Path != want[i].Path || !bytes.Equal(got[i].Source, want[i].Source) {
-						t.Errorf("changed file %s: not the one without cache (%s)", got[i].Path, want[i].Path)
-					}
+			for i := range got {
+				if got[i].Path != want[i].Path || !bytes.Equal(got[i].Source, want[i].Source) {
+					t.Errorf("changed file %s: not the one without cache (%s)", got[i].Path, want[i].Path)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func stat(t *testing.T, p string) cache.Stat {

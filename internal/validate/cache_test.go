@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fsgate/fsgate/internal/gittest"
-
 	"github.com/fsgate/fsgate/internal/cache"
 	"github.com/fsgate/fsgate/internal/gen"
 	"github.com/fsgate/fsgate/internal/load"
@@ -173,18 +171,10 @@ func TestCacheGolden(t *testing.T) {
 // TestCacheWithBase: the change rules compare the cached requests and
 // locate their findings in the cached files.
 func TestCacheWithBase(t *testing.T) {
-	gittest.Require(t)
-	dirs, _ := filepath.Glob("testdata/change/*")
 	c := &cache.Cache{Dir: t.TempDir(), Version: "test"}
-	for _, dir := range dirs {
-		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-			continue
-		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			root := changeRoot(t, dir)
-			cachedRuns(t, validate.Options{Root: root, Base: "HEAD"}, c)
-		})
-	}
+	forEachChange(t, func(t *testing.T, _, root string) {
+		cachedRuns(t, validate.Options{Root: root, Base: "HEAD"}, c)
+	})
 }
 
 // TestCacheRevalidatesChanges: a changed file is validated again, and the

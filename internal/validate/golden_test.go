@@ -225,21 +225,27 @@ func TestEveryRuleHasAFailingCase(t *testing.T) {
 // working tree; validate --base compares the two. Expected output:
 // testdata/change/<case>.out.
 func TestGoldenChange(t *testing.T) {
+	forEachChange(t, func(t *testing.T, dir, root string) {
+		res, err := validate.Run(validate.Options{Root: root, Today: goldenToday, Base: "HEAD"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkGolden(t, dir+".out", renderText(t, res))
+		checkBilingual(t, res.Findings)
+	})
+}
+
+// forEachChange runs test, as a subtest, on the repository of each change
+// case (see changeRoot).
+func forEachChange(t *testing.T, test func(t *testing.T, dir, root string)) {
+	t.Helper()
 	gittest.Require(t)
 	dirs, _ := filepath.Glob("testdata/change/*")
 	for _, dir := range dirs {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			continue
 		}
-		t.Run(filepath.Base(dir), func(t *testing.T) {
-			root := changeRoot(t, dir)
-			res, err := validate.Run(validate.Options{Root: root, Today: goldenToday, Base: "HEAD"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			checkGolden(t, dir+".out", renderText(t, res))
-			checkBilingual(t, res.Findings)
-		})
+		t.Run(filepath.Base(dir), func(t *testing.T) { test(t, dir, changeRoot(t, dir)) })
 	}
 }
 
