@@ -552,6 +552,12 @@ var plannedDate = &Rule{
 		"la mise en production est prévue au moins trois semaines plus tard (délai de qualification)",
 		"go-live is planned at least three weeks ahead (qualification delay)"),
 	Check: checkPlannedDate,
+	// A request merged with its date keeps it after going live: a later
+	// change (a contact, a URI) must not be told that the date has passed.
+	SettledAt: func(base, head *File) bool {
+		return base.Request != nil && head.Request != nil &&
+			base.Request.PlannedProductionDate == head.Request.PlannedProductionDate
+	},
 }
 
 // qualificationDelay is how long before go-live the qualification must be

@@ -86,6 +86,11 @@ type Rule struct {
 	// its new version; base or head is nil for a created or deleted file.
 	// A finding on a deleted file sets its Path.
 	CheckChange func(ctx *Context, base, head *File) []finding.Finding
+	// SettledAt reports, for a rule whose Check judges what a request
+	// asks for at the time it is asked, whether the base of a change
+	// (--base) already settled it: its findings on head are then dropped.
+	// base is never nil (a created file has nothing settled).
+	SettledAt func(base, head *File) bool
 }
 
 // DependsOnToday reports whether the rule's findings on a file depend on

@@ -18,6 +18,19 @@ type comparison struct {
 	findings   []finding.Finding
 	deleted    map[string]bool // paths deleted since base
 	base, head []*rules.File   // the versions of the changed paths
+	// settled holds, by path, the rules whose findings on the working
+	// tree's file the base already settled (Rule.SettledAt).
+	settled map[string][]*rules.Rule
+}
+
+// unsettled drops the findings that the base settled.
+func (c *comparison) unsettled(found []finding.Finding) []finding.Finding {
+	if len(c.settled) == 0 {
+		return found
+	}
+	return slices.DeleteFunc(found, func(fd finding.Finding) bool {
+		return slices.ContainsFunc(c.settled[fd.Path], func(r *rules.Rule) bool { return r.ID == fd.Rule })
+	})
 }
 
 // compareBase runs the change rules: each request of the working tree is
@@ -65,9 +78,16 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) (*co
 	}
 	slices.Sort(paths)
 
-	out := &comparison{deleted: map[string]bool{}}
+	out := &comparison{deleted: map[string]bool{}, settled: map[string][]*rules.Rule{}}
 	for _, p := range paths {
 		b, h := before[p], after[p]
+		if b != nil && h != nil {
+			for _, r := range rules.All() {
+				if r.SettledAt != nil && r.SettledAt(b, h) {
+					out.settled[p] = append(out.settled[p], r)
+				}
+			}
+		}
 		if b != nil && h != nil && bytes.Equal(b.Source, h.Source) {
 			continue
 		}

@@ -177,7 +177,7 @@ func Run(opts Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		all = append(all, cmp.findings...)
+		all = append(cmp.unsettled(all), cmp.findings...)
 		deleted = cmp.deleted
 		res.Changed.Base, res.Changed.Head = cmp.base, cmp.head
 	}
