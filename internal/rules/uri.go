@@ -84,10 +84,12 @@ func uriFields(r *request.Request) []uriField {
 	return out
 }
 
-// checkedURI is a URI of a file with its problems.
+// checkedURI is a URI of a file with its problems, and its components
+// when it has any (uri.Parse's result).
 type checkedURI struct {
 	field    uriField
 	problems []uri.Problem
+	parsed   *uri.URI
 }
 
 // checkedURIs checks every URI of a file once: each uri-* rule reports one
@@ -99,7 +101,8 @@ func checkedURIs(f *File) []checkedURI {
 		fields := uriFields(f.Request)
 		list := make([]checkedURI, len(fields))
 		for i, fl := range fields {
-			list[i] = checkedURI{fl, uri.Check(fl.value, fl.opts)}
+			problems, parsed := uri.CheckParsed(fl.value, fl.opts)
+			list[i] = checkedURI{fl, problems, parsed}
 		}
 		f.uris = &list
 	}
@@ -311,14 +314,22 @@ var uriDuplicate = &Rule{
 		"une liste d'URL ne contient pas deux fois la même URL",
 		"a list of URLs does not hold the same URL twice"),
 	Check: func(_ *Context, f *File) []finding.Finding {
+		// The URIs as checked (and parsed) once for the file.
+		parsed := map[string]*uri.URI{}
+		for _, c := range checkedURIs(f) {
+			parsed[c.field.pointer] = c.parsed
+		}
 		var out []finding.Finding
-		out = append(out, duplicates(request.PtrRedirectURIs, f.Request.RedirectURIs)...)
-		out = append(out, duplicates(request.PtrPostLogoutURIs, f.Request.PostLogoutURIs)...)
+		out = append(out, duplicates(request.PtrRedirectURIs, f.Request.RedirectURIs, parsed)...)
+		out = append(out, duplicates(request.PtrPostLogoutURIs, f.Request.PostLogoutURIs, parsed)...)
 		return out
 	},
 }
 
-func duplicates(pointer string, values []string) []finding.Finding {
+// duplicates reports the values of the list at pointer that repeat an
+// earlier one, compared in canonical form; parsed holds, by pointer, the
+// values as uri.Parse reads them (nil where it fails).
+func duplicates(pointer string, values []string, parsed map[string]*uri.URI) []finding.Finding {
 	var out []finding.Finding
 	first := map[string]int{}
 	for i, v := range values {
@@ -328,8 +339,10 @@ func duplicates(pointer string, values []string) []finding.Finding {
 		// A URI with no canonical form (a fragment, a bad syntax) is
 		// compared as written; its own finding says what is wrong.
 		key := v
-		if c, err := uri.Canonical(v); err == nil {
-			key = c
+		if u := parsed[pointer+"/"+strconv.Itoa(i)]; u != nil {
+			if c, err := u.Canonical(); err == nil {
+				key = c
+			}
 		}
 		j, seen := first[key]
 		if !seen {
@@ -371,12 +384,11 @@ func checkSectorIdentifierRequired(_ *Context, f *File) []finding.Finding {
 		return nil
 	}
 	var hosts []string
-	for _, v := range f.Request.RedirectURIs {
-		u, err := uri.Parse(v)
-		if err != nil {
+	for _, c := range checkedURIs(f) {
+		if !strings.HasPrefix(c.field.pointer, request.PtrRedirectURIs+"/") || c.parsed == nil {
 			continue
 		}
-		if h := u.HostPort(); !slices.Contains(hosts, h) {
+		if h := c.parsed.HostPort(); !slices.Contains(hosts, h) {
 			hosts = append(hosts, h)
 		}
 	}

@@ -154,7 +154,17 @@ type Options struct {
 // really there and suggestions that contradict each other. Warnings
 // (OpenRedirect) are returned only when there is no error. A nil result
 // means raw is fine.
-func Check(raw string, opts Options) []Problem { return check(raw, opts, fixDepth) }
+func Check(raw string, opts Options) []Problem {
+	problems, _ := checkParsed(raw, opts, fixDepth, false)
+	return problems
+}
+
+// CheckParsed is Check, and also returns what Parse returns for raw (nil
+// where Parse fails), from the same reading: the rules that compare hosts
+// or canonical forms need not read the URI a second time.
+func CheckParsed(raw string, opts Options) ([]Problem, *URI) {
+	return checkParsed(raw, opts, fixDepth, true)
+}
 
 // fixDepth bounds how many mechanical fixes a Fix chains (a fragment, then
 // http, then the canonical form): one per kind that has a fix is enough.
@@ -163,17 +173,27 @@ const fixDepth = 4
 // check is Check; fixes is how many more fixes a Fix may chain (0: compute
 // no Fix), which bounds the work.
 func check(raw string, opts Options, fixes int) []Problem {
+	problems, _ := checkParsed(raw, opts, fixes, false)
+	return problems
+}
+
+// checkParsed is check, and with parse, Parse's result.
+func checkParsed(raw string, opts Options, fixes int, parse bool) ([]Problem, *URI) {
 	p, prob := split(raw)
+	var u *URI
 	if prob == nil {
+		if parse && p.fragAt < 0 && p.web { // what Parse accepts
+			u = p.canonical()
+		}
 		prob = firstError(raw, p, opts, fixes)
 	}
 	if prob == nil && opts.Redirect {
 		prob = checkOpenRedirect(p)
 	}
 	if prob == nil {
-		return nil
+		return nil, u
 	}
-	return []Problem{*prob}
+	return []Problem{*prob}, u
 }
 
 // firstError runs the checks after the syntax, in order.
@@ -246,8 +266,13 @@ func Canonical(raw string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// "https://x.fr?…" gains a "/": a canonical form past the limit is
-	// no form FranceConnect can store.
+	return u.Canonical()
+}
+
+// Canonical is the URI written back in canonical form. It fails when that
+// form is over MaxLength: "https://x.fr?…" gains a "/", and a canonical
+// form past the limit is no form FranceConnect can store.
+func (u *URI) Canonical() (string, error) {
 	c := u.String()
 	if len(c) > MaxLength {
 		return "", syntaxProblem(TooLong, strconv.Itoa(len(c)))

@@ -2,6 +2,7 @@ package uri
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -412,6 +413,15 @@ func TestProblemError(t *testing.T) {
 func checkInvariants(t *testing.T, raw string, opts Options) {
 	t.Helper()
 	got := Check(raw, opts)
+	// CheckParsed reads raw once for both answers: each must be what
+	// Check and Parse give alone.
+	problems, parsed := CheckParsed(raw, opts)
+	if !reflect.DeepEqual(problems, got) {
+		t.Fatalf("CheckParsed(%q) problems %+v, Check %+v", raw, problems, got)
+	}
+	if u, err := Parse(raw); (err == nil) != (parsed != nil) || err == nil && *u != *parsed {
+		t.Fatalf("CheckParsed(%q) URI %+v, Parse %+v, %v", raw, parsed, u, err)
+	}
 	if len(got) > 1 {
 		t.Fatalf("Check(%q) = %+v: more than one problem", raw, got)
 	}
