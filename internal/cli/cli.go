@@ -159,6 +159,38 @@ func resolve(wd, p string) string {
 	return filepath.Join(wd, p)
 }
 
+// settings is what the flags most commands share say, once read.
+type settings struct {
+	lang  finding.Lang
+	today time.Time
+	wd    string // the working directory the command was given
+	root  string // the repository root, absolute
+}
+
+// readSettings reads --lang, --today and --root (their values as given;
+// "" for a flag the command does not take) the same way for every command:
+// the language and the date from the flag, then the environment; the root
+// from the flag, else the nearest directory holding providers/. An error
+// is a usage error.
+func readSettings(env Env, lang, day, root string) (settings, error) {
+	var s settings
+	var err error
+	if s.lang, err = langFlag(env, lang); err != nil {
+		return s, err
+	}
+	if s.today, err = today(env, day); err != nil {
+		return s, err
+	}
+	if s.wd, err = env.Getwd(); err != nil {
+		return s, fmt.Errorf("working directory: %w", err)
+	}
+	if root == "" {
+		root = findRoot(s.wd)
+	}
+	s.root = resolve(s.wd, root)
+	return s, nil
+}
+
 // langFlag reads --lang, defaulting to FSGATE_LANG then French.
 func langFlag(env Env, value string) (finding.Lang, error) {
 	if value == "" {

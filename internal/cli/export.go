@@ -41,26 +41,15 @@ func runExport(env Env, args []string) int {
 	if *out == "" {
 		return usageError(env, "export needs --out DIR")
 	}
-	l, err := langFlag(env, *lang)
+	st, err := readSettings(env, *lang, *todayFlag, *root)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
+	l, day, wd, rootDir := st.lang, st.today, st.wd, st.root
 	outDir := resolve(wd, *out)
 	if *announce {
 		return runAnnounce(env, outDir, *commit)
 	}
-	day, err := today(env, *todayFlag)
-	if err != nil {
-		return usageError(env, "%v", err)
-	}
-	if *root == "" {
-		*root = findRoot(wd)
-	}
-	rootDir := resolve(wd, *root)
 	if within(outDir, filepath.Join(rootDir, validate.ProvidersDir)) || within(rootDir, outDir) {
 		return usageError(env, "--out %s: the export cannot go inside providers/ nor contain the repository", *out)
 	}

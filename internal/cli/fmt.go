@@ -30,18 +30,12 @@ func runFmt(env Env, args []string) int {
 	if err != nil {
 		return ExitUsage
 	}
-	l, err := langFlag(env, *lang)
+	st, err := readSettings(env, *lang, "", *root)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
-	if *root == "" {
-		*root = findRoot(wd)
-	}
-	*root = resolve(wd, *root)
+	l, wd := st.lang, st.wd
+	*root = st.root
 	if len(paths) == 0 {
 		dir := filepath.Join(*root, validate.ProvidersDir)
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {

@@ -34,18 +34,11 @@ func runImport(env Env, args []string) int {
 	if *environment != request.Production && *environment != request.Integration {
 		return usageError(env, "--environment %q: want production or integration", *environment)
 	}
-	l, err := langFlag(env, *lang)
+	st, err := readSettings(env, *lang, *todayFlag, "")
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	day, err := today(env, *todayFlag)
-	if err != nil {
-		return usageError(env, "%v", err)
-	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
+	l, day, wd := st.lang, st.today, st.wd
 	var data []byte
 	if rest[0] == "-" {
 		data, err = io.ReadAll(io.LimitReader(env.Stdin, fcimport.MaxInput+1))

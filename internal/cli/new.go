@@ -48,18 +48,12 @@ func runNew(env Env, args []string) int {
 		return usageError(env, "--interactive et --non-interactive s'excluent")
 	}
 	ask := *interactive || (env.IsTerminal && !*nonInteractive)
-	day, err := today(env, *todayFlag)
+	st, err := readSettings(env, "", *todayFlag, *root)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
-	if *root == "" {
-		*root = findRoot(wd)
-	}
-	*root = resolve(wd, *root)
+	day := st.today
+	*root = st.root
 
 	others, err := existingRequests(*root)
 	if err != nil {

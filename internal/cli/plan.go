@@ -43,22 +43,11 @@ func runPlan(env Env, args []string) int {
 	default:
 		return usageError(env, "unknown format %q (want text, markdown or json)", *format)
 	}
-	l, err := langFlag(env, *lang)
+	st, err := readSettings(env, *lang, *todayFlag, *root)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	day, err := today(env, *todayFlag)
-	if err != nil {
-		return usageError(env, "%v", err)
-	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
-	if *root == "" {
-		*root = findRoot(wd)
-	}
-	rootDir := resolve(wd, *root)
+	l, day, rootDir := st.lang, st.today, st.root
 
 	head, err := validate.Run(validate.Options{Root: rootDir, Today: day})
 	if err != nil {

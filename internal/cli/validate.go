@@ -29,22 +29,12 @@ func runValidate(env Env, args []string) int {
 	if !report.Valid(*format) {
 		return usageError(env, "unknown format %q (want text, json, sarif, github or markdown)", *format)
 	}
-	l, err := langFlag(env, *lang)
+	st, err := readSettings(env, *lang, *todayFlag, *root)
 	if err != nil {
 		return usageError(env, "%v", err)
 	}
-	day, err := today(env, *todayFlag)
-	if err != nil {
-		return usageError(env, "%v", err)
-	}
-	wd, err := env.Getwd()
-	if err != nil {
-		return usageError(env, "working directory: %v", err)
-	}
-	if *root == "" {
-		*root = findRoot(wd)
-	}
-	*root = resolve(wd, *root)
+	l, day, wd := st.lang, st.today, st.wd
+	*root = st.root
 	for i, p := range paths {
 		paths[i] = resolve(wd, p)
 	}
