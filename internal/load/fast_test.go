@@ -51,10 +51,14 @@ func yamlV3Root(src []byte) *yaml.Node {
 // a file, it must build yaml.v3's tree.
 func agrees(t *testing.T, name string, src []byte) (accepted bool) {
 	t.Helper()
-	fast := parseFast(src)
+	fast, slabs := parseFast(src)
 	if fast == nil {
 		return false
 	}
+	// Handed back once compared: the next file's tree reuses the memory,
+	// so every test and fuzz input after the first also checks that a
+	// reused slab leaves nothing of the tree before.
+	defer slabs.release()
 	want := yamlV3Root(src)
 	if want == nil {
 		t.Errorf("%s: the fast parser accepts what yaml.v3 refuses:\n%s", name, src)
@@ -91,6 +95,8 @@ func TestFastParserAgrees(t *testing.T) {
 		{"accented flow item columns", "a: [éé, x]\n", true},
 		{"plain with inner specials", "a: x,y [z] {w} \"q\" 'r' a:b a#b !x &y *z %p @q `r`\n", true},
 		{"plain ends before comment", "a: x  # c\n", true},
+		{"question mark in a plain value", "a: x?y\nb: ?x\n", false},
+		{"question mark inside a plain value", "a: x?y\nb: [x, y ]\n", true},
 		{"url", "a: https://x.fr/a?b=c#frag\n", true},
 		{"numbers and words", "a: 123456\nb: -1.5\nc: 0x1F\nd: 01000\ne: 1_000\nf: .5\ng: 0b101\nh: 0o17\ni: -0b1\nj: +12\n", true},
 		{"leading zeros", "a: 0129\nb: 0127\nc: 00\nd: 0\ne: 1234567890123456789012\nf: 0x\ng: 1e3\nh: 1.\n", true},
@@ -119,6 +125,7 @@ func TestFastParserAgrees(t *testing.T) {
 		{"multi-line flow", "a: [x,\n  y]\n", false},
 		{"trailing comma", "a: [x, ]\n", false},
 		{"flow url", "a: [https://x]\n", false},
+		{"question mark in a flow item", "a: [0?]\nb: [x?y]\n", false},
 		{"document marker", "---\na: 1\n", false},
 		{"two documents", "a: 1\n---\nb: 2\n", false},
 		{"directive", "%YAML 1.2\n---\na: 1\n", false},
@@ -177,7 +184,7 @@ func TestFastParserOnCorpora(t *testing.T) {
 	}
 	for _, p := range append(examples, generated...) {
 		src, _ := os.ReadFile(p)
-		if parseFast(src) == nil {
+		if root, _ := parseFast(src); root == nil {
 			t.Errorf("%s: left to yaml.v3", p)
 		}
 	}
@@ -200,4 +207,36 @@ func FuzzFastParser(f *testing.F) {
 		}
 		agrees(t, "input", src)
 	})
+}
+
+// TestRelease: a released tree's memory goes to the next file's tree,
+// while the first file's value (its strings) stays as it was; a document
+// yaml.v3 read has nothing to hand back.
+func TestRelease(t *testing.T) {
+	first := []byte("a: one\nb:\n  - x\n  - y\n")
+	second := []byte("c: three\nd: [z]\n")
+	doc, _ := Parse(first)
+	if doc.slabs == nil {
+		t.Fatal("the fast parser did not read the first file")
+	}
+	value := fmt.Sprint(doc.Value)
+	doc.Release()
+	if doc.Root != nil {
+		t.Error("Root kept after Release")
+	}
+	for range 3 { // the pool may hand back the same slabs or others
+		next, _ := Parse(second)
+		if d := treeDiff(next.Root, yamlV3Root(second)); d != "" {
+			t.Fatalf("the tree after a release: %s", d)
+		}
+		next.Release()
+	}
+	if got := fmt.Sprint(doc.Value); got != value {
+		t.Errorf("value after release = %s, want %s", got, value)
+	}
+	literal, _ := Parse([]byte("a: |\n  x\n"))
+	if literal.slabs != nil {
+		t.Fatal("a block scalar went through the fast parser")
+	}
+	literal.Release()
 }

@@ -45,6 +45,18 @@ type Document struct {
 	// Valid reports whether Value was built (the file parsed and has no
 	// structural problem).
 	Valid bool
+
+	slabs *slabs // what Root is cut from, when the fast parser read it
+}
+
+// Release hands the memory of the tree back for the next file's: Root,
+// and every node reached from it, must no longer be used by anyone (the
+// strings in Value and in findings stay valid). A run that keeps no tree
+// calls it once a file is checked.
+func (d *Document) Release() {
+	d.Root = nil
+	d.slabs.release()
+	d.slabs = nil
 }
 
 // Parse loads src. It never panics: whatever the input, the result is a
@@ -73,7 +85,8 @@ func Parse(src []byte) (doc *Document, problems []finding.Finding) {
 			"text is not UTF-8: save the file as UTF-8"))}
 	}
 
-	root, err := parseSingle(src)
+	root, slabs, err := parseSingle(src)
+	doc.slabs = slabs
 	if err != nil {
 		if err.detail != "" {
 			err.line, err.column = locateSyntaxError(src, err)
@@ -111,14 +124,14 @@ func (e *parseError) finding(src []byte) finding.Finding {
 // straight from its bytes, which the profile shows is cheaper than the
 // stream decoder; any other file takes the stream path, which sees every
 // document.
-func parseSingle(src []byte) (*yaml.Node, *parseError) {
-	if root := parseFast(src); root != nil {
-		return root, nil
+func parseSingle(src []byte) (*yaml.Node, *slabs, *parseError) {
+	if root, slabs := parseFast(src); root != nil {
+		return root, slabs, nil
 	}
 	if !hasLaterDocumentMarker(src) {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(src, &doc); err != nil {
-			return nil, syntaxError(err)
+			return nil, nil, syntaxError(err)
 		}
 		root, perr := documentRoot(&doc)
 		// Only a block mapping starting at column 1 runs to the end of the
@@ -126,10 +139,11 @@ func parseSingle(src []byte) (*yaml.Node, *parseError) {
 		// document may end early, and Unmarshal would not look at what
 		// follows. Those take the stream path, which does.
 		if perr == nil && root.Kind == yaml.MappingNode && root.Style&yaml.FlowStyle == 0 && root.Column == 1 {
-			return root, nil
+			return root, nil, nil
 		}
 	}
-	return parseStream(src)
+	root, perr := parseStream(src)
+	return root, nil, perr
 }
 
 // hasLaterDocumentMarker reports whether a line after the first content

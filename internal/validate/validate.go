@@ -363,6 +363,7 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 	var out []finding.Finding
 	var sum cache.Key
 	var st cache.Stat
+	var doc *load.Document
 	if e.mode.IsRegular() {
 		abs := absPath(root, e.path)
 		if store != nil {
@@ -389,7 +390,8 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 		if err != nil {
 			return nil, nil, err // reported by loadAll
 		}
-		doc, problems := load.Parse(src)
+		var problems []finding.Finding
+		doc, problems = load.Parse(src)
 		out = append(out, problems...)
 		f.Root = doc.Root
 		if doc.Valid {
@@ -406,6 +408,9 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 	out = append(out, fileRules(ctx, f, true)...)
 	if f.Root != nil {
 		f.Settle(load.NewReparse(f.Source))
+	}
+	if doc != nil {
+		doc.Release() // nothing points into the tree any more
 	}
 	return f, withPath(out, e.path), nil
 }
