@@ -95,8 +95,13 @@ func checkCanonical(raw string, p *parts) *Problem {
 	return prob
 }
 
-// canonical is the canonical form of the parts of a web URI.
+// canonical is the canonical form of the parts of a web URI, worked out
+// once: the canonical check and CheckParsed both need it. Callers must not
+// change it.
 func (p *parts) canonical() *URI {
+	if p.canon != nil {
+		return p.canon
+	}
 	u := &URI{
 		Scheme:   strings.ToLower(p.scheme),
 		Host:     strings.ToLower(p.host),
@@ -110,6 +115,7 @@ func (p *parts) canonical() *URI {
 	if u.Path == "" {
 		u.Path = "/"
 	}
+	p.canon = u
 	return u
 }
 

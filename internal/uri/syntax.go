@@ -23,6 +23,7 @@ type parts struct {
 	hasQuery bool
 	query    string // as written, without '?'
 	fragAt   int    // index of '#' in raw, or -1
+	canon    *URI   // the canonical form, once worked out (canonical)
 }
 
 // forbiddenSchemes run code or read local content instead of opening a page.
