@@ -73,15 +73,39 @@ func uriFields(r *request.Request) []uriField {
 		}
 	}
 	for i, v := range r.RedirectURIs {
-		add(request.PtrRedirectURIs+"/"+strconv.Itoa(i), v, redirect)
+		add(itemPointer(request.PtrRedirectURIs, i), v, redirect)
 	}
 	for i, v := range r.PostLogoutURIs {
-		add(request.PtrPostLogoutURIs+"/"+strconv.Itoa(i), v, redirect)
+		add(itemPointer(request.PtrPostLogoutURIs, i), v, redirect)
 	}
 	add(request.PtrSite, r.Site, page)
 	add(request.PtrSectorIdentifierURI, r.SectorIdentifierURI, page)
 	add(request.PtrJWKSURI, r.JWKSURI, page)
 	return out
+}
+
+// The pointers of the first items of the URI lists, written once: every
+// file has a few, and building them cost a string each per file.
+var redirectItems, logoutItems = itemPointers(request.PtrRedirectURIs), itemPointers(request.PtrPostLogoutURIs)
+
+func itemPointers(list string) (out [8]string) {
+	for i := range out {
+		out[i] = list + "/" + strconv.Itoa(i)
+	}
+	return out
+}
+
+// itemPointer is the pointer of item i of the list at pointer list.
+func itemPointer(list string, i int) string {
+	if i < len(redirectItems) {
+		switch list {
+		case request.PtrRedirectURIs:
+			return redirectItems[i]
+		case request.PtrPostLogoutURIs:
+			return logoutItems[i]
+		}
+	}
+	return list + "/" + strconv.Itoa(i)
 }
 
 // checkedURI is a URI of a file with its problems, and its components
@@ -339,7 +363,7 @@ func duplicates(pointer string, values []string, parsed map[string]*uri.URI) []f
 		// A URI with no canonical form (a fragment, a bad syntax) is
 		// compared as written; its own finding says what is wrong.
 		key := v
-		if u := parsed[pointer+"/"+strconv.Itoa(i)]; u != nil {
+		if u := parsed[itemPointer(pointer, i)]; u != nil {
 			if c, err := u.Canonical(); err == nil {
 				key = c
 			}

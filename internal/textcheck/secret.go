@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -141,7 +142,10 @@ func ScanSecrets(src []byte) []Secret {
 		}
 	}
 	scanTokens(src, add)
-	lower := asciiLower(src)
+	buf := lowerBuffers.Get().(*[]byte)
+	defer lowerBuffers.Put(buf)
+	lower := asciiLower(src, *buf)
+	*buf = lower[:0]
 	scanFCSecrets(src, lower, add)
 	scanBearer(src, lower, add)
 	scanKeys(src, lower, add)
@@ -388,16 +392,33 @@ func isBase64URL(v []byte) bool {
 // asciiLower lowercases ASCII letters only, so that every offset in the
 // result is the same offset in src (Unicode case mapping may change a
 // character's length: the Kelvin sign K is 3 bytes, k is 1).
-func asciiLower(src []byte) []byte {
-	out := make([]byte, len(src))
+//
+// The result is written into buf when it is large enough: the scan runs on
+// every file of every run, and its copy is dropped when the scan ends.
+func asciiLower(src, buf []byte) []byte {
+	out := buf[:0]
+	if cap(out) < len(src) {
+		out = make([]byte, 0, len(src))
+	}
+	out = out[:len(src)]
 	for i, c := range src {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		out[i] = c
+		out[i] = lowerASCII[c]
 	}
 	return out
 }
+
+// lowerASCII maps each byte to itself, but for the 26 capitals.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+var lowerBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // valueAfter reads `"?\s*[:=]\s*["']?value` after a key ending at i and
 // returns the value's bytes: up to a space, a quote or a flow delimiter.
