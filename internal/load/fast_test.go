@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -239,4 +240,19 @@ func TestRelease(t *testing.T) {
 		t.Fatal("a block scalar went through the fast parser")
 	}
 	literal.Release()
+}
+
+// BenchmarkLongAccentedFlowLine: a 64 KiB line of 16,000 accented flow
+// items. Each item's column is counted on from the previous one: counting
+// from the line's start made this file take 1.3 s (now ~10 ms).
+func BenchmarkLongAccentedFlowLine(b *testing.B) {
+	src := []byte("a: [" + strings.Repeat("é, ", 16000) + "é]\n")
+	if root, _ := parseFast(src); root == nil {
+		b.Fatal("the fast parser declined the file")
+	}
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		doc, _ := Parse(src)
+		doc.Release()
+	}
 }

@@ -30,6 +30,12 @@ const (
 	MaxSize = 64 << 10
 	// MaxDepth bounds the nesting of mappings and sequences: the format needs 3.
 	MaxDepth = 16
+	// MaxItems bounds the entries of one list or mapping: the schema
+	// allows 100 items per list and some 25 keys per mapping. Past it, a
+	// file is refused before the schema and the rules, which would give a
+	// finding per item (a 64 KiB list holds 15,000) and compare every
+	// item with every other (uniqueItems).
+	MaxItems = 1000
 )
 
 // Document is a loaded request file.
@@ -404,6 +410,11 @@ func (b *builder) value(n *yaml.Node, depth int) any {
 			b.refuse(n, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
 			return nil
 		}
+		if len(n.Content)/2 > MaxItems {
+			b.refuse(n, finding.Tf("%d clés dans un même bloc : %d au plus (une demande en a une vingtaine)",
+				"%d keys in one block: %d at most (a request has about twenty)", len(n.Content)/2, MaxItems))
+			return nil
+		}
 		obj := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
@@ -432,6 +443,11 @@ func (b *builder) value(n *yaml.Node, depth int) any {
 	case yaml.SequenceNode:
 		if depth > MaxDepth {
 			b.refuse(n, finding.Tf("imbrication trop profonde (plus de %d niveaux)", "nesting too deep (more than %d levels)", MaxDepth))
+			return nil
+		}
+		if len(n.Content) > MaxItems {
+			b.refuse(n, finding.Tf("liste de %d éléments : %d au plus (une liste d'une demande en compte 100 au plus)",
+				"list of %d items: %d at most (a list of a request holds 100 at most)", len(n.Content), MaxItems))
 			return nil
 		}
 		arr := make([]any, len(n.Content))

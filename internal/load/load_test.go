@@ -2,6 +2,7 @@ package load
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -77,6 +78,9 @@ func TestParseRefuses(t *testing.T) {
 		{"too deep", "a: " + strings.Repeat("[", 17) + strings.Repeat("]", 17) + "\n", 1, 19, true, "nesting too deep"},
 		{"too large", "a: \"" + strings.Repeat("x", MaxSize) + "\"\n", 1, 1, true, "file too large"},
 		{"control character", "a: b\x01c\n", 0, 0, true, "control character"},
+		{"long list", "a: b\nc: [" + strings.Repeat("x, ", MaxItems) + "x]\n", 2, 4, true, "list of 1001 items: 1000 at most"},
+		{"long block list", "c:\n" + strings.Repeat("  - x\n", MaxItems+1), 2, 3, true, "list of 1001 items"},
+		{"many keys", "a:\n" + manyKeys(MaxItems+1), 2, 3, true, "1001 keys in one block"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -132,6 +136,15 @@ func TestSecretNotEchoed(t *testing.T) {
 			t.Errorf("message echoes the secret: %s", p.Message.EN)
 		}
 	}
+}
+
+// manyKeys writes n keys of a block mapping at indentation 2.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: x\n", i)
+	}
+	return b.String()
 }
 
 func billionLaughs() []byte {
