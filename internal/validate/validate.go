@@ -241,8 +241,8 @@ func inScope(path string, scopes []scope) bool {
 		switch {
 		case s.path == "." || s.path == path:
 			return true
-		case s.dir && strings.HasPrefix(path, s.path+"/"):
-			return true
+		case s.dir && len(path) > len(s.path) && path[len(s.path)] == '/' && strings.HasPrefix(path, s.path):
+			return true // without building s.path+"/" for every file
 		}
 	}
 	return false
