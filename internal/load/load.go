@@ -143,8 +143,12 @@ func parseSingle(src []byte) (*yaml.Node, *slabs, *parseError) {
 		// Only a block mapping starting at column 1 runs to the end of the
 		// file: after a scalar, a list or a flow mapping, the first
 		// document may end early, and Unmarshal would not look at what
-		// follows. Those take the stream path, which does.
-		if perr == nil && root.Kind == yaml.MappingNode && root.Style&yaml.FlowStyle == 0 && root.Column == 1 {
+		// follows. Those take the stream path, which does. A tag or an
+		// anchor gives the node its own position, so a mapping indented
+		// under "!tag" at column 1 would pass for one at column 1 (found
+		// by FuzzParse): those take the stream path too.
+		if perr == nil && root.Kind == yaml.MappingNode && root.Style&(yaml.FlowStyle|yaml.TaggedStyle) == 0 &&
+			root.Anchor == "" && root.Column == 1 {
 			return root, nil, nil
 		}
 	}
