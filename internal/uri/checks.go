@@ -16,7 +16,8 @@ func fixFor(candidate string, k, upTo Kind, opts Options, fixes int) string {
 	if c, err := Canonical(candidate); err == nil {
 		candidate = c
 	}
-	e := FirstError(check(candidate, opts, fixes))
+	problems, _ := check(candidate, opts, fixes)
+	e := FirstError(problems)
 	switch {
 	case e == nil:
 		return candidate

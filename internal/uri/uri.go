@@ -155,7 +155,7 @@ type Options struct {
 // (OpenRedirect) are returned only when there is no error. A nil result
 // means raw is fine.
 func Check(raw string, opts Options) []Problem {
-	problems, _ := checkParsed(raw, opts, fixDepth, false)
+	problems, _ := check(raw, opts, fixDepth)
 	return problems
 }
 
@@ -163,26 +163,22 @@ func Check(raw string, opts Options) []Problem {
 // where Parse fails), from the same reading: the rules that compare hosts
 // or canonical forms need not read the URI a second time.
 func CheckParsed(raw string, opts Options) ([]Problem, *URI) {
-	return checkParsed(raw, opts, fixDepth, true)
+	return check(raw, opts, fixDepth)
 }
 
 // fixDepth bounds how many mechanical fixes a Fix chains (a fragment, then
 // http, then the canonical form): one per kind that has a fix is enough.
 const fixDepth = 4
 
-// check is Check; fixes is how many more fixes a Fix may chain (0: compute
-// no Fix), which bounds the work.
-func check(raw string, opts Options, fixes int) []Problem {
-	problems, _ := checkParsed(raw, opts, fixes, false)
-	return problems
-}
-
-// checkParsed is check, and with parse, Parse's result.
-func checkParsed(raw string, opts Options, fixes int, parse bool) ([]Problem, *URI) {
+// check is CheckParsed; fixes is how many more fixes a Fix may chain (0:
+// compute no Fix), which bounds the work. The canonical form it returns
+// is the one the canonical check works out anyway (parts.canonical keeps
+// it).
+func check(raw string, opts Options, fixes int) ([]Problem, *URI) {
 	p, prob := split(raw)
 	var u *URI
 	if prob == nil {
-		if parse && p.fragAt < 0 && p.web { // what Parse accepts
+		if p.fragAt < 0 && p.web { // what Parse accepts
 			u = p.canonical()
 		}
 		prob = firstError(raw, p, opts, fixes)
