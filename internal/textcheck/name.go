@@ -143,7 +143,7 @@ func CleanName(s string) (clean string, ok bool) {
 	b.Reset()
 	prevSpace := true
 	for _, r := range clean {
-		space := r == ' ' || (r < ' ' || r > '~') && unicode.IsSpace(r)
+		space := unicode.IsSpace(r)
 		if !(space && prevSpace) {
 			b.WriteRune(r)
 		}

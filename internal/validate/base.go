@@ -78,12 +78,18 @@ func compareBase(root, base string, head []*rules.File, ctx *rules.Context) (*co
 	}
 	slices.Sort(paths)
 
+	var settling []*rules.Rule // the rules a base can settle
+	for _, r := range rules.All() {
+		if r.SettledAt != nil {
+			settling = append(settling, r)
+		}
+	}
 	out := &comparison{deleted: map[string]bool{}, settled: map[string][]*rules.Rule{}}
 	for _, p := range paths {
 		b, h := before[p], after[p]
 		if b != nil && h != nil {
-			for _, r := range rules.All() {
-				if r.SettledAt != nil && r.SettledAt(b, h) {
+			for _, r := range settling {
+				if r.SettledAt(b, h) {
 					out.settled[p] = append(out.settled[p], r)
 				}
 			}
