@@ -325,25 +325,12 @@ func walkEntry(root, rel, name string, typ fs.FileMode, out *[]entry) error {
 // workers. Results keep the order of entries, so output never depends on
 // scheduling.
 func loadAll(root string, entries []entry, ctx *rules.Context, workers int, store *cache.Store) ([]*rules.File, [][]finding.Finding, error) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	files := make([]*rules.File, len(entries))
 	found := make([][]finding.Finding, len(entries))
 	errs := make([]error, len(entries))
-	// Each worker takes the next file from a counter: a file served by
-	// the cache costs a few microseconds, the price of a hand-over through
-	// a channel.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, max(len(entries), 1)) {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(entries); i = int(next.Add(1) - 1) {
-				files[i], found[i], errs[i] = checkFile(root, entries[i], ctx, store)
-			}
-		})
-	}
-	wg.Wait()
+	parallel(len(entries), workers, func(i int) {
+		files[i], found[i], errs[i] = checkFile(root, entries[i], ctx, store)
+	})
 	if err := errors.Join(errs...); err != nil {
 		if _, serr := schema.Compiled(); serr != nil {
 			return nil, nil, fmt.Errorf("schema: %w", serr) // once, not once per file
@@ -425,9 +412,6 @@ func absPath(root, rel string) string {
 // readUnread reads the regular files that the cache took on their stat
 // data, for the callers that need every file's bytes.
 func readUnread(root string, files []*rules.File, workers int) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	var unread []*rules.File
 	for _, f := range files {
 		if f.Source == nil && f.Mode.IsRegular() {
@@ -435,27 +419,36 @@ func readUnread(root string, files []*rules.File, workers int) error {
 		}
 	}
 	errs := make([]error, len(unread))
-	next := make(chan int)
+	parallel(len(unread), workers, func(i int) {
+		f := unread[i]
+		src, err := readBounded(absPath(root, f.Path))
+		if err != nil {
+			errs[i] = errorf("%s: %v", f.Path, err)
+			return
+		}
+		f.Source = src
+	})
+	return errors.Join(errs...)
+}
+
+// parallel calls do(i) for each i in [0, n) on a bounded pool of workers
+// (GOMAXPROCS when workers <= 0). Each worker takes the next index from a
+// counter: a file served by the cache costs a few microseconds, the price
+// of a hand-over through a channel.
+func parallel(n, workers int, do func(i int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(workers, len(unread)) {
+	for range min(workers, n) {
 		wg.Go(func() {
-			for i := range next {
-				f := unread[i]
-				src, err := readBounded(absPath(root, f.Path))
-				if err != nil {
-					errs[i] = errorf("%s: %v", f.Path, err)
-					continue
-				}
-				f.Source = src
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				do(i)
 			}
 		})
 	}
-	for i := range unread {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // fromCache completes f with what the cache kept of it, and returns its
