@@ -141,7 +141,7 @@ func TestReadPrevious(t *testing.T) {
 	}
 
 	t.Run("round trip: no change", func(t *testing.T) {
-		prev, err := ReadPrevious(write(t), 0)
+		prev, err := readPrevious(write(t), nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestReadPrevious(t *testing.T) {
 	})
 	t.Run("missing or empty directory: everything created", func(t *testing.T) {
 		for _, dir := range []string{filepath.Join(t.TempDir(), "none"), t.TempDir()} {
-			prev, err := ReadPrevious(dir, 0)
+			prev, err := readPrevious(dir, nil, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestReadPrevious(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, ManifestFile), encode(m), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		prev, err := ReadPrevious(dir, 0)
+		prev, err := readPrevious(dir, nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func TestReadPrevious(t *testing.T) {
 			if err := tt.change(dir); err != nil {
 				t.Fatal(err)
 			}
-			_, err := ReadPrevious(dir, 0)
+			_, err := readPrevious(dir, nil, 0)
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("ReadPrevious: %v, want an error containing %q", err, tt.err)
 			}
@@ -236,7 +236,7 @@ func TestLinksUnchanged(t *testing.T) {
 	changed.SHA256 = sum(changed.Bytes)
 	y := &Export{Entries: append([]*Entry{&changed}, x.Entries[1:]...)}
 
-	prev, err := ReadPrevious(out, 0)
+	prev, err := readPrevious(out, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -268,7 +268,7 @@ func TestDeterministic(t *testing.T) {
 		if len(skipped) > 0 {
 			t.Fatalf("skipped: %+v", skipped)
 		}
-		prev, err := ReadPrevious(filepath.Join(root, "none"), workers)
+		prev, err := readPrevious(filepath.Join(root, "none"), nil, workers)
 		if err != nil {
 			t.Fatal(err)
 		}

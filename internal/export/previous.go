@@ -72,32 +72,25 @@ func (p *Previous) Client(id string) (*Client, error) {
 	return d.client, nil
 }
 
-// ReadPrevious reads the export in dir. A missing or empty dir is an empty
-// export (the first run: everything is created).
+// ReadPrevious reads the export in dir as the previous export of x. A
+// missing or empty dir is an empty export (the first run: everything is
+// created).
 //
 // Its manifest must list exactly the documents found, with the hashes of
 // their bytes: a previous export changed by hand or half copied is an
-// error, not a silent source of wrong changes. Documents are parsed later,
-// and only those that differ from the new export.
-func ReadPrevious(dir string, workers int) (*Previous, error) {
-	return readPrevious(dir, nil, workers)
-}
-
-// ReadPrevious reads the export in dir as the previous export of x: the
-// same checks as the function ReadPrevious, for less work when most
-// documents have not changed. A document whose bytes are those of x's
-// document of the same id has the hash of that document, computed by
-// Build: it is not hashed again, and its bytes are not kept (it is
-// unchanged: nothing will parse it). The others are hashed, checked
-// against the manifest and kept for Diff, as ReadPrevious does.
-//
-// Either way every document is read and checked: a document changed by
-// hand is refused, not linked into the new export (Files links the
-// unchanged documents) nor trusted for the changes.
+// error, not a silent source of wrong changes. Every document is read and
+// checked: a document changed by hand is refused, not linked into the new
+// export (Files links the unchanged documents) nor trusted for the
+// changes. A document whose bytes are those of x's document of the same id
+// has the hash of that document, computed by Build: it is not hashed
+// again, and its bytes are not kept (it is unchanged: nothing will parse
+// it). The others are kept for Diff, and parsed only there.
 func (x *Export) ReadPrevious(dir string, workers int) (*Previous, error) {
 	return readPrevious(dir, x, workers)
 }
 
+// readPrevious is ReadPrevious; next, when nil, spares nothing: every
+// document is hashed and kept (the reference the tests compare with).
 func readPrevious(dir string, next *Export, workers int) (*Previous, error) {
 	prev := &Previous{docs: map[string]*prevDoc{}}
 	info, err := os.Stat(dir)

@@ -39,7 +39,7 @@ func TestExportReadPreviousSameAsReadPrevious(t *testing.T) {
 	}
 	y := changedExport(x, "Nouveau nom") // and the first one is updated
 
-	alone, err := ReadPrevious(out, 0)
+	alone, err := readPrevious(out, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
