@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
 
 // File is the schema's file name, as referenced by the modeline of request
@@ -57,21 +58,38 @@ var Compiled = sync.OnceValues(func() (*Schema, error) {
 		return nil, err
 	}
 	doc = inlineRefs(doc, doc)
+	// The library gets a copy without the conditionals Validate evaluates;
+	// Document keeps them for the messages (x-reason, x-message).
+	stripped := inlineRefs(doc, doc)
+	lifted := liftConditionals(stripped)
+	id, _ := doc.(map[string]any)["$id"].(string)
+	s, err := compile(id, stripped)
+	if err != nil {
+		return nil, err
+	}
+	out := &Schema{Schema: s, Document: doc, ID: id}
+	for _, c := range lifted {
+		sub := s
+		for _, name := range c.at {
+			sub = sub.Properties[name]
+		}
+		out.conditionals = append(out.conditionals, locatedConditional{c, sub.Location})
+	}
+	return out, nil
+})
+
+// compile compiles a schema document with the formats fsgate asserts.
+func compile(id string, doc any) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	for _, f := range Formats {
 		c.RegisterFormat(f)
 	}
-	id, _ := doc.(map[string]any)["$id"].(string)
 	if err := c.AddResource(id, doc); err != nil {
 		return nil, err
 	}
-	s, err := c.Compile(id)
-	if err != nil {
-		return nil, err
-	}
-	return &Schema{Schema: s, Document: doc, ID: id}, nil
-})
+	return c.Compile(id)
+}
 
 // Schema is the compiled schema with the document it came from, which
 // carries the titles and hints that messages quote.
@@ -79,6 +97,45 @@ type Schema struct {
 	*jsonschema.Schema
 	Document any
 	ID       string
+
+	conditionals []locatedConditional
+}
+
+// locatedConditional is a lifted conditional with the library's location
+// of the schema that holds it, which its errors' locations start with.
+type locatedConditional struct {
+	conditional
+	location string
+}
+
+// Validate validates v as the library would with the whole schema: the
+// library with every keyword but the lifted conditionals, which are
+// evaluated here (conditional.go). The errors have the library's shape: a
+// tree whose leaves are the violations.
+func (s *Schema) Validate(v any) error {
+	err := s.Schema.Validate(v)
+	var errs []*jsonschema.ValidationError
+	for i := range s.conditionals {
+		c := &s.conditionals[i]
+		errs = append(errs, c.evaluate(v, c.location)...)
+	}
+	if len(errs) == 0 {
+		return err
+	}
+	if err == nil {
+		return &jsonschema.ValidationError{
+			SchemaURL:        s.Location,
+			InstanceLocation: nil,
+			ErrorKind:        &kind.Schema{Location: s.Location},
+			Causes:           errs,
+		}
+	}
+	verr, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return err
+	}
+	verr.Causes = append(verr.Causes, errs...)
+	return verr
 }
 
 // inlineRefs returns a copy of the schema document where each local
