@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/fsgate/fsgate/internal/gen"
 	"github.com/fsgate/fsgate/internal/load"
@@ -46,7 +47,12 @@ func leaves(err error) []string {
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
-			out = append(out, fmt.Sprintf("%s at /%s: %T %v", e.SchemaURL, strings.Join(e.InstanceLocation, "/"), e.ErrorKind, e.ErrorKind))
+			k := e.ErrorKind
+			if a, ok := k.(*kind.AdditionalProperties); ok {
+				// Listed in the order of the instance's map.
+				k = &kind.AdditionalProperties{Properties: slices.Sorted(slices.Values(a.Properties))}
+			}
+			out = append(out, fmt.Sprintf("%s at /%s: %T %v", e.SchemaURL, strings.Join(e.InstanceLocation, "/"), k, k))
 		}
 		for _, c := range e.Causes {
 			walk(c)

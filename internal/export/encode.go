@@ -4,7 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/fsgate/fsgate/internal/jsontext"
 )
 
 // appendDocument appends the JSON of a document exactly as encode writes
@@ -14,7 +15,7 @@ import (
 // marshal-then-indent was most of its time. Every field is written by name,
 // in the byte order of the JSON names (the order of Client's fields).
 // TestAppendDocumentMatchesEncodingJSON (every field set, every field
-// empty, hostile strings) and FuzzAppendString hold the two encodings
+// empty, hostile strings) and jsontext.FuzzAppendString hold the two encodings
 // byte-identical.
 func appendDocument(b []byte, d *Document) []byte {
 	w := jsonWriter{b: b}
@@ -146,7 +147,7 @@ func (w *jsonWriter) item() {
 
 func (w *jsonWriter) key(k string) {
 	w.item()
-	w.b = appendString(w.b, k)
+	w.b = jsontext.AppendString(w.b, k, false)
 	w.b = append(w.b, ':', ' ')
 }
 
@@ -159,7 +160,7 @@ func (w *jsonWriter) newline() {
 
 func (w *jsonWriter) stringField(k, v string) {
 	w.key(k)
-	w.b = appendString(w.b, v)
+	w.b = jsontext.AppendString(w.b, v, false)
 }
 
 // optionalField writes a string field tagged omitempty: nothing when v is
@@ -191,73 +192,7 @@ func (w *jsonWriter) stringsField(k string, v []string) {
 	w.open('[')
 	for _, s := range v {
 		w.item()
-		w.b = appendString(w.b, s)
+		w.b = jsontext.AppendString(w.b, s, false)
 	}
 	w.close(']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// plainASCII are the bytes encoding/json copies as they are when it does
-// not escape HTML: printable ASCII but '"' and '\\'. Bytes from 0x80 are
-// not plain: they start a UTF-8 sequence, checked rune by rune.
-var plainASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendString appends s as encoding/json writes a string without HTML
-// escaping: '"' and '\\' escaped, control characters as \b \f \n \r \t or
-// \u00XX, U+2028 and U+2029 as \u2028 and \u2029, invalid UTF-8 as
-// \ufffd.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if plainASCII[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -84,21 +83,4 @@ func TestAppendManifestMatchesEncodingJSON(t *testing.T) {
 			t.Errorf("appendManifest differs from encoding/json:\n%s\nwant\n%s", got, want)
 		}
 	}
-}
-
-func FuzzAppendString(f *testing.F) {
-	for _, s := range hostileStrings {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(s); err != nil {
-			t.Fatal(err)
-		}
-		if got := appendString(nil, s); !bytes.Equal(got, bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
-			t.Errorf("appendString(%q) = %s, want %s", s, got, want.Bytes())
-		}
-	})
 }

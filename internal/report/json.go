@@ -1,17 +1,18 @@
 package report
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/fsgate/fsgate/internal/finding"
+	"github.com/fsgate/fsgate/internal/jsontext"
 )
 
 // JSONVersion is the version of the json format; it changes only when a
@@ -44,19 +45,97 @@ type JSONReport struct {
 }
 
 func writeJSON(w io.Writer, in *Input) error {
-	out := JSONReport{Version: JSONVersion, Findings: []JSONFinding{}, Files: fileCounts(in)}
-	for _, f := range in.Findings {
-		out.Findings = append(out.Findings, JSONFinding{
-			Path: f.Path, Line: f.Line, Column: f.Column, Pointer: f.Pointer, Rule: f.Rule,
-			Severity: string(f.Severity), Message: f.Message.In(in.Lang), Suggestion: f.Suggestion, Doc: f.Doc(),
-		})
-	}
+	out := JSONReport{Version: JSONVersion, Files: fileCounts(in)}
 	out.Summary.Files = len(out.Files)
 	out.Summary.Errors, out.Summary.Warnings = finding.Count(in.Findings)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	// ~100 bytes a file and ~400 a finding: one allocation in most runs.
+	b := make([]byte, 0, 256+100*len(out.Files)+400*len(in.Findings))
+	_, err := w.Write(appendJSONReport(b, &out, in))
+	return err
 }
+
+// appendJSONReport writes the report as json.Encoder with a two-space
+// indent writes JSONReport (TestJSONAsEncodingJSON holds the two equal),
+// without the encoder's indentation pass: over 10,000 files, that pass
+// took three quarters of the encoding's 30 ms, on one core, after all the
+// validation. The findings come from in, so that they are not copied into
+// JSONFindings first.
+func appendJSONReport(b []byte, out *JSONReport, in *Input) []byte {
+	b = append(b, "{\n  \"version\": "...)
+	b = strconv.AppendInt(b, int64(out.Version), 10)
+	b = append(b, ",\n  \"findings\": ["...)
+	for i, f := range in.Findings {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    {"...)
+		b = appendField(b, "path", f.Path, 6)
+		b = appendIntField(b, "line", f.Line, 6)
+		b = appendIntField(b, "column", f.Column, 6)
+		b = appendField(b, "pointer", f.Pointer, 6)
+		b = appendField(b, "rule", f.Rule, 6)
+		b = appendField(b, "severity", string(f.Severity), 6)
+		b = appendField(b, "message", f.Message.In(in.Lang), 6)
+		if f.Suggestion != "" {
+			b = appendField(b, "suggestion", f.Suggestion, 6)
+		}
+		b = appendField(b, "doc", f.Doc(), 6)
+		b = closeObject(b, 4)
+	}
+	if len(in.Findings) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "],\n  \"files\": ["...)
+	for i, c := range out.Files {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    {"...)
+		b = appendField(b, "path", c.Path, 6)
+		b = appendIntField(b, "errors", c.Errors, 6)
+		b = appendIntField(b, "warnings", c.Warnings, 6)
+		b = closeObject(b, 4)
+	}
+	if len(out.Files) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "],\n  \"summary\": {"...)
+	b = appendIntField(b, "files", out.Summary.Files, 4)
+	b = appendIntField(b, "errors", out.Summary.Errors, 4)
+	b = appendIntField(b, "warnings", out.Summary.Warnings, 4)
+	b = closeObject(b, 2)
+	return append(b, "\n}\n"...)
+}
+
+// appendField writes a string member on its own line, indented by indent
+// spaces, after a comma unless it is the object's first. The value is
+// escaped as the encoder does by default, HTML characters included.
+func appendField(b []byte, name, value string, indent int) []byte {
+	return jsontext.AppendString(memberStart(b, name, indent), value, true)
+}
+
+func appendIntField(b []byte, name string, value, indent int) []byte {
+	return strconv.AppendInt(memberStart(b, name, indent), int64(value), 10)
+}
+
+func memberStart(b []byte, name string, indent int) []byte {
+	if b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(b, '\n')
+	b = append(b, spaces[:indent]...)
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, "\": "...)
+}
+
+func closeObject(b []byte, indent int) []byte {
+	b = append(b, '\n')
+	b = append(b, spaces[:indent]...)
+	return append(b, '}')
+}
+
+const spaces = "        "
 
 // Bounds on a finding read back from JSON (an artifact, a report): far
 // above what fsgate writes, low enough that a forged document cannot
