@@ -256,3 +256,50 @@ func BenchmarkLongAccentedFlowLine(b *testing.B) {
 		doc.Release()
 	}
 }
+
+// plainTextBytewise is plainText a byte at a time, as it was first
+// written: the reference for its eight-byte steps.
+func plainTextBytewise(src []byte) bool {
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' && c != '\n' || c == 0x7f {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && size == 1,
+			r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF,
+			r < 0xA0, r >= 0xD800 && r < 0xE000, r > 0xFFFD && r < 0x10000:
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// TestPlainTextWords: every byte value, at every offset of a word, with
+// printable ASCII around it, is judged as a byte at a time.
+func TestPlainTextWords(t *testing.T) {
+	for b := range 256 {
+		for at := range 17 {
+			src := []byte("abcdefgh ~ 01234567 !\"#$%&'")
+			src = append(src[:at:at], append([]byte{byte(b)}, src[at:]...)...)
+			if got, want := plainText(src), plainTextBytewise(src); got != want {
+				t.Errorf("byte %#x at %d: plainText = %v, want %v", b, at, got, want)
+			}
+		}
+	}
+}
+
+func FuzzPlainText(f *testing.F) {
+	f.Add([]byte("apiVersion: fsgate/v1\n  displayName: Mairie d'Évry\u2028\x7f\t"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if got, want := plainText(src), plainTextBytewise(src); got != want {
+			t.Errorf("plainText(%q) = %v, want %v", src, got, want)
+		}
+	})
+}
