@@ -4,6 +4,7 @@
 package locate
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,7 @@ func Position(root *yaml.Node, pointer string, target Target) (line, col int) {
 		return 1, 1
 	}
 	node, key := root, (*yaml.Node)(nil)
-	for _, token := range split(pointer) {
+	for token := range tokens(pointer) {
 		child, childKey := step(node, token)
 		if child == nil {
 			return pos(node, key)
@@ -45,7 +46,7 @@ func Position(root *yaml.Node, pointer string, target Target) (line, col int) {
 // Node returns the node at pointer, or nil.
 func Node(root *yaml.Node, pointer string) *yaml.Node {
 	node := root
-	for _, token := range split(pointer) {
+	for token := range tokens(pointer) {
 		if node == nil {
 			return nil
 		}
@@ -82,18 +83,23 @@ func step(node *yaml.Node, token string) (child, key *yaml.Node) {
 	return nil, nil
 }
 
-// split returns the unescaped reference tokens of a JSON pointer.
-func split(pointer string) []string {
-	if pointer == "" {
-		return nil
-	}
-	tokens := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
-	for i, t := range tokens {
-		if strings.Contains(t, "~") {
-			tokens[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+// tokens yields the unescaped reference tokens of a JSON pointer. It is an
+// iterator, not a slice: the rules look up a few pointers in every file,
+// and a slice per lookup was most of what locating allocated.
+func tokens(pointer string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if pointer == "" {
+			return
+		}
+		for t := range strings.SplitSeq(strings.TrimPrefix(pointer, "/"), "/") {
+			if strings.Contains(t, "~") {
+				t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+			}
+			if !yield(t) {
+				return
+			}
 		}
 	}
-	return tokens
 }
 
 // Escape escapes one reference token of a JSON pointer (RFC 6901).
@@ -118,7 +124,7 @@ func Join(tokens ...string) string {
 // /spec/redirectUris/0 → spec.redirectUris[0].
 func Field(pointer string) string {
 	var b strings.Builder
-	for _, t := range split(pointer) {
+	for t := range tokens(pointer) {
 		if _, err := strconv.Atoi(t); err == nil {
 			b.WriteString("[" + t + "]")
 			continue

@@ -61,3 +61,31 @@ func TestFieldAndJoin(t *testing.T) {
 		t.Errorf("round trip = %s", got)
 	}
 }
+
+func TestNode(t *testing.T) {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(doc), &n); err != nil {
+		t.Fatal(err)
+	}
+	root := n.Content[0]
+	tests := []struct{ pointer, want string }{
+		{"/spec/list/1", "second"},
+		{"/spec/a~1b", "1"},
+		{"/metadata/name", "x"},
+		{"/spec/list/1/deeper", ""},
+		{"/spec/list/2", ""},
+		{"/nope", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if node := Node(root, tt.pointer); node != nil {
+			got = node.Value
+		}
+		if got != tt.want {
+			t.Errorf("Node(%q) = %q, want %q", tt.pointer, got, tt.want)
+		}
+	}
+	if Node(root, "") != root {
+		t.Error("the empty pointer is not the root")
+	}
+}
