@@ -363,7 +363,7 @@ func duplicates(pointer string, values []string, parsed map[string]*uri.URI) []f
 		// A URI with no canonical form (a fragment, a bad syntax) is
 		// compared as written; its own finding says what is wrong.
 		key := v
-		if u := parsed[itemPointer(pointer, i)]; u != nil {
+		if u := parsed[itemPointer(pointer, i)]; u != nil && !u.WrittenAs(v) {
 			if c, err := u.Canonical(); err == nil {
 				key = c
 			}

@@ -71,10 +71,10 @@ func allowsLocalhost(opts Options) bool { return opts.Localhost && !opts.Product
 // redirect URIs as raw strings, and a browser sends the canonical form.
 func checkCanonical(raw string, p *parts) *Problem {
 	u := p.canonical()
-	c := u.String()
-	if c == raw {
+	if u.WrittenAs(raw) {
 		return nil
 	}
+	c := u.String()
 	prob := &Problem{Kind: NotCanonical, Fix: c}
 	// The canonical form can be one character longer ("/" for an empty
 	// path): past the limit, it is no fix.

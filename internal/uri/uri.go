@@ -295,6 +295,32 @@ func (u *URI) String() string {
 	return b.String()
 }
 
+// WrittenAs reports whether s is the URI written back (u.String() == s),
+// without writing it: nearly every URI of a request is canonical already,
+// and the canonical check and the duplicate rule compare with it.
+func (u *URI) WrittenAs(s string) bool {
+	for _, part := range [...]string{u.Scheme, "://", u.Host} {
+		if !strings.HasPrefix(s, part) {
+			return false
+		}
+		s = s[len(part):]
+	}
+	if u.Port != "" {
+		if len(s) < 1+len(u.Port) || s[0] != ':' || s[1:1+len(u.Port)] != u.Port {
+			return false
+		}
+		s = s[1+len(u.Port):]
+	}
+	if !strings.HasPrefix(s, u.Path) {
+		return false
+	}
+	s = s[len(u.Path):]
+	if !u.HasQuery {
+		return s == ""
+	}
+	return len(s) == 1+len(u.Query) && s[0] == '?' && s[1:] == u.Query
+}
+
 // HostPort is the host with its port when not the default: what OAuth calls
 // the host when it decides whether redirect URIs need a sector identifier.
 func (u *URI) HostPort() string {

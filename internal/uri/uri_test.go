@@ -422,6 +422,11 @@ func checkInvariants(t *testing.T, raw string, opts Options) {
 	if u, err := Parse(raw); (err == nil) != (parsed != nil) || err == nil && *u != *parsed {
 		t.Fatalf("CheckParsed(%q) URI %+v, Parse %+v, %v", raw, parsed, u, err)
 	}
+	if parsed != nil {
+		if w := parsed.String(); parsed.WrittenAs(raw) != (w == raw) || !parsed.WrittenAs(w) {
+			t.Fatalf("%+v written as %q: WrittenAs(%q) = %v, WrittenAs itself = %v", parsed, w, raw, parsed.WrittenAs(raw), parsed.WrittenAs(w))
+		}
+	}
 	if len(got) > 1 {
 		t.Fatalf("Check(%q) = %+v: more than one problem", raw, got)
 	}
@@ -495,4 +500,31 @@ func FuzzCheck(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string, production, localhost, redirect bool) {
 		checkInvariants(t, raw, Options{Production: production, Localhost: localhost, Redirect: redirect})
 	})
+}
+
+func TestWrittenAs(t *testing.T) {
+	full := &URI{Scheme: "https", Host: "a.fr", Port: "8443", Path: "/cb", Query: "x=1", HasQuery: true}
+	emptyQuery := &URI{Scheme: "https", Host: "a.fr", Path: "/cb", HasQuery: true}
+	tests := []struct {
+		u    *URI
+		s    string
+		want bool
+	}{
+		{full, "https://a.fr:8443/cb?x=1", true},
+		{full, "https://a.fr:8443/cb?x=12", false},
+		{full, "https://a.fr:844/cb?x=1", false},
+		{full, "https://a.fr:84430/cb?x=1", false},
+		{full, "https://a.fr:8443/cb", false},
+		{full, "https://a.fr:8443/cb?x=1#", false},
+		{full, "http://a.fr:8443/cb?x=1", false},
+		{full, "https://a.fr:8443", false},
+		{emptyQuery, "https://a.fr/cb?", true},
+		{emptyQuery, "https://a.fr/cb", false},
+		{emptyQuery, "https://a.fr/cb?x", false},
+	}
+	for _, tt := range tests {
+		if got := tt.u.WrittenAs(tt.s); got != tt.want || got != (tt.u.String() == tt.s) {
+			t.Errorf("%+v WrittenAs(%q) = %v, want %v", tt.u, tt.s, got, tt.want)
+		}
+	}
 }
