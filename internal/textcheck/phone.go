@@ -20,12 +20,24 @@ var countryCodes = [][]byte{[]byte("33"), []byte("262"), []byte("269"), []byte("
 // version strings are therefore not numbers.
 func ScanPhones(src []byte) [][2]int {
 	var out [][2]int
+	// Every number starts with '+' or '0'. Both are rare in a request file,
+	// so each is found with bytes.IndexByte rather than by looking at every
+	// byte: nextPlus and nextZero are the next of each at or after i
+	// (len(src) when there is none), searched again only once i has passed
+	// them, so that each byte is searched once.
+	nextPlus, nextZero := -1, -1
 	for i := 0; i < len(src) && len(out) < MaxFindings; i++ {
-		c := src[i]
-		if c != '+' && c != '0' {
-			continue
+		if nextPlus < i {
+			nextPlus = indexByteFrom(src, i, '+')
 		}
-		if i > 0 && bytes.IndexByte([]byte(" \t\r\n:\"'([{,;=>#*"), src[i-1]) < 0 {
+		if nextZero < i {
+			nextZero = indexByteFrom(src, i, '0')
+		}
+		i = min(nextPlus, nextZero)
+		if i == len(src) {
+			break
+		}
+		if i > 0 && !isPhoneStart[src[i-1]] {
 			continue
 		}
 		end, ok := international(src, i)
@@ -38,6 +50,23 @@ func ScanPhones(src []byte) [][2]int {
 		}
 	}
 	return out
+}
+
+// isPhoneStart tells the characters that may come before a phone number:
+// a space, a YAML or JSON delimiter, an opening bracket, a comment mark.
+var isPhoneStart = byteSet(" \t\r\n:\"'([{,;=>#*")
+
+// indexByteFrom returns the offset of the first c in src at or after i, or
+// len(src) if there is none.
+func indexByteFrom(src []byte, i int, c byte) int {
+	if i < len(src) && src[i] == c {
+		return i // a run of zeros ("00000000") would call IndexByte at each
+	}
+	k := bytes.IndexByte(src[i:], c)
+	if k < 0 {
+		return len(src)
+	}
+	return i + k
 }
 
 // national reads 0X followed by four pairs of digits, with one separator

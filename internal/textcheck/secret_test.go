@@ -22,62 +22,68 @@ var (
 	pemHeader = "-----BEGIN " + "RSA PRIVATE KEY-----"
 )
 
-func TestScanSecrets(t *testing.T) {
-	type hit struct {
-		kind SecretKind
-		key  string
-		text string // the secret's bytes
-	}
-	tests := []struct {
-		name string
-		src  string
-		want []hit
-	}{
-		{"clean request", "spec:\n  displayName: Lyon - Portail Famille\n  reuseSubs:\n    clientId: " + clientID + "\n", nil},
-		{"client id with a comment", "    clientId: " + clientID + "  # identifiant public, pas un secret\n", nil},
-		{"client_id key", `{"client_id": "` + clientID + `", "note": "secret"}`, nil},
-		{"words about secrets", "# Le secret client est généré par FranceConnect : ne pas le mettre ici.\n# token: voir DataPass\n", nil},
-		{"placeholders", "# password: ${PASSWORD}\n# secret: <à remplir>\n# token: ********\n# api_key: null\n", nil},
-		{"secretariat", "  notes: secretariat: Lyon2024x\n", nil},
-		{"token in a longer key", "id_token_signed_response_alg: ES256\ntoken_endpoint: https://x.fr/token\n", nil},
-		{"public JWK", `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`, nil},
-		{"hex without the word", "  notes: " + hex64 + "\n", nil},
-		{"hex of 65", "client_secret: " + hex64 + "a\n", []hit{{NamedSecret, "client_secret", hex64 + "a"}}},
+// secretHit is a finding secretCases expect.
+type secretHit struct {
+	kind SecretKind
+	key  string
+	text string // the secret's bytes
+}
 
-		{"unknown field client_secret", "  client_secret: " + hex64 + "\n", []hit{{FCClientSecret, "", hex64}}},
-		{"secret in a comment", "# secret reçu par mail : " + hex64 + "\n", []hit{{FCClientSecret, "", hex64}}},
-		{"JSON client_secret", `{"client_secret": "` + hex64 + `"}`, []hit{{FCClientSecret, "", hex64}}},
-		{"PEM", "notes: |\n  " + pemHeader + "\n  MIIEow…\n", []hit{{PrivateKeyPEM, "", pemHeader}}},
-		{"PEM OpenSSH", "-----BEGIN OPENSSH PRIVATE KEY-----", []hit{{PrivateKeyPEM, "", "-----BEGIN OPENSSH PRIVATE KEY-----"}}},
-		{"PEM encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----", []hit{{PrivateKeyPEM, "", "-----BEGIN ENCRYPTED PRIVATE KEY-----"}}},
-		{"PGP", "-----BEGIN PGP PRIVATE KEY BLOCK-----", []hit{{PrivateKeyPEM, "", "-----BEGIN PGP PRIVATE KEY BLOCK-----"}}},
-		{"PEM public key", "-----BEGIN PUBLIC KEY-----", nil},
-		{"JWK d in JSON", `# {"kty":"EC","crv":"P-256","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`,
-			[]hit{{PrivateJWK, "d", "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}}},
-		{"JWK d in YAML", "#  kty: RSA\n#  n: abc\n#  d: X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH\n",
-			[]hit{{PrivateJWK, "d", "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH"}}},
-		{"JWK oct", `{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}`, []hit{{PrivateJWK, "k", "GawgguFyGrWKav7AX4VKUg"}}},
-		{"d without kty", `{"d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`, nil},
-		{"GitHub token", "# " + ghToken + "\n", []hit{{GitHubToken, "", ghToken}}},
-		{"GitHub PAT", "token: " + ghPAT, []hit{{GitHubToken, "", ghPAT}}},
-		{"GitLab token", "x " + glToken, []hit{{GitLabToken, "", glToken}}},
-		{"AWS key", "aws: " + awsKey, []hit{{AWSAccessKey, "", awsKey}}},
-		{"AWS key glued", "x" + awsKey, nil},
-		{"JWT", "# jeton de test " + jwt + "\n", []hit{{JWT, "", jwt}}},
-		{"Slack", "- " + slack, []hit{{SlackToken, "", slack}}},
-		{"Stripe", stripe, []hit{{StripeKey, "", stripe}}},
-		{"Google", "key " + googleKey, []hit{{GoogleAPIKey, "", googleKey}}},
-		{"npm", npmToken, []hit{{NPMToken, "", npmToken}}},
-		{"bearer", "# Authorization: Bearer AbCdEf0123456789xyz\n", []hit{{BearerToken, "", "AbCdEf0123456789xyz"}}},
-		{"password", "# password: Lyon2024!\n", []hit{{NamedSecret, "password", "Lyon2024!"}}},
-		{"quoted password", `  "db_password": "Lyon2024!"`, []hit{{NamedSecret, "db_password", "Lyon2024!"}}},
-		{"mot de passe", "mot_de_passe = Soleil-69\n", []hit{{NamedSecret, "mot_de_passe", "Soleil-69"}}},
-		{"query token", "https://famille.lyon.fr/cb?access_token=AbC123xyz&x=1", []hit{{NamedSecret, "access_token", "AbC123xyz"}}},
-		{"long passphrase", "passphrase: correcthorsebatterystaple\n", []hit{{NamedSecret, "passphrase", "correcthorsebatterystaple"}}},
-		{"specific wins over generic", "token: " + jwt, []hit{{JWT, "", jwt}}},
-		{"two secrets", "password: Lyon2024!\n# " + awsKey, []hit{{NamedSecret, "password", "Lyon2024!"}, {AWSAccessKey, "", awsKey}}},
-	}
-	for _, tt := range tests {
+// secretCases are ScanSecrets' table tests; the differential test
+// (equivalence_test.go) runs them through the reference scanner too.
+var secretCases = []struct {
+	name string
+	src  string
+	want []secretHit
+}{
+	{"clean request", "spec:\n  displayName: Lyon - Portail Famille\n  reuseSubs:\n    clientId: " + clientID + "\n", nil},
+	{"client id with a comment", "    clientId: " + clientID + "  # identifiant public, pas un secret\n", nil},
+	{"client_id key", `{"client_id": "` + clientID + `", "note": "secret"}`, nil},
+	{"words about secrets", "# Le secret client est généré par FranceConnect : ne pas le mettre ici.\n# token: voir DataPass\n", nil},
+	{"placeholders", "# password: ${PASSWORD}\n# secret: <à remplir>\n# token: ********\n# api_key: null\n", nil},
+	{"secretariat", "  notes: secretariat: Lyon2024x\n", nil},
+	{"token in a longer key", "id_token_signed_response_alg: ES256\ntoken_endpoint: https://x.fr/token\n", nil},
+	{"public JWK", `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}`, nil},
+	{"hex without the word", "  notes: " + hex64 + "\n", nil},
+	{"hex of 65", "client_secret: " + hex64 + "a\n", []secretHit{{NamedSecret, "client_secret", hex64 + "a"}}},
+
+	{"unknown field client_secret", "  client_secret: " + hex64 + "\n", []secretHit{{FCClientSecret, "", hex64}}},
+	{"secret in a comment", "# secret reçu par mail : " + hex64 + "\n", []secretHit{{FCClientSecret, "", hex64}}},
+	{"JSON client_secret", `{"client_secret": "` + hex64 + `"}`, []secretHit{{FCClientSecret, "", hex64}}},
+	{"PEM", "notes: |\n  " + pemHeader + "\n  MIIEow…\n", []secretHit{{PrivateKeyPEM, "", pemHeader}}},
+	{"PEM OpenSSH", "-----BEGIN OPENSSH PRIVATE KEY-----", []secretHit{{PrivateKeyPEM, "", "-----BEGIN OPENSSH PRIVATE KEY-----"}}},
+	{"PEM encrypted", "-----BEGIN ENCRYPTED PRIVATE KEY-----", []secretHit{{PrivateKeyPEM, "", "-----BEGIN ENCRYPTED PRIVATE KEY-----"}}},
+	{"PGP", "-----BEGIN PGP PRIVATE KEY BLOCK-----", []secretHit{{PrivateKeyPEM, "", "-----BEGIN PGP PRIVATE KEY BLOCK-----"}}},
+	{"PEM public key", "-----BEGIN PUBLIC KEY-----", nil},
+	{"JWK d in JSON", `# {"kty":"EC","crv":"P-256","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`,
+		[]secretHit{{PrivateJWK, "d", "jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}}},
+	{"JWK d in YAML", "#  kty: RSA\n#  n: abc\n#  d: X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH\n",
+		[]secretHit{{PrivateJWK, "d", "X4cTteJY_gn4FYPsXB8rdXix5vwsg1FLN5E3EaG6RJoVH"}}},
+	{"JWK oct", `{"kty":"oct","k":"GawgguFyGrWKav7AX4VKUg"}`, []secretHit{{PrivateJWK, "k", "GawgguFyGrWKav7AX4VKUg"}}},
+	{"d without kty", `{"d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}`, nil},
+	{"GitHub token", "# " + ghToken + "\n", []secretHit{{GitHubToken, "", ghToken}}},
+	{"GitHub PAT", "token: " + ghPAT, []secretHit{{GitHubToken, "", ghPAT}}},
+	{"GitLab token", "x " + glToken, []secretHit{{GitLabToken, "", glToken}}},
+	{"AWS key", "aws: " + awsKey, []secretHit{{AWSAccessKey, "", awsKey}}},
+	{"AWS key glued", "x" + awsKey, nil},
+	{"JWT", "# jeton de test " + jwt + "\n", []secretHit{{JWT, "", jwt}}},
+	{"Slack", "- " + slack, []secretHit{{SlackToken, "", slack}}},
+	{"Stripe", stripe, []secretHit{{StripeKey, "", stripe}}},
+	{"Google", "key " + googleKey, []secretHit{{GoogleAPIKey, "", googleKey}}},
+	{"npm", npmToken, []secretHit{{NPMToken, "", npmToken}}},
+	{"bearer", "# Authorization: Bearer AbCdEf0123456789xyz\n", []secretHit{{BearerToken, "", "AbCdEf0123456789xyz"}}},
+	{"password", "# password: Lyon2024!\n", []secretHit{{NamedSecret, "password", "Lyon2024!"}}},
+	{"quoted password", `  "db_password": "Lyon2024!"`, []secretHit{{NamedSecret, "db_password", "Lyon2024!"}}},
+	{"mot de passe", "mot_de_passe = Soleil-69\n", []secretHit{{NamedSecret, "mot_de_passe", "Soleil-69"}}},
+	{"query token", "https://famille.lyon.fr/cb?access_token=AbC123xyz&x=1", []secretHit{{NamedSecret, "access_token", "AbC123xyz"}}},
+	{"long passphrase", "passphrase: correcthorsebatterystaple\n", []secretHit{{NamedSecret, "passphrase", "correcthorsebatterystaple"}}},
+	{"specific wins over generic", "token: " + jwt, []secretHit{{JWT, "", jwt}}},
+	{"two secrets", "password: Lyon2024!\n# " + awsKey, []secretHit{{NamedSecret, "password", "Lyon2024!"}, {AWSAccessKey, "", awsKey}}},
+	{"'=' before ':'", "password=Lyon2024! token: Paris2024!", []secretHit{{NamedSecret, "password", "Lyon2024!"}, {NamedSecret, "token", "Paris2024!"}}},
+}
+
+func TestScanSecrets(t *testing.T) {
+	for _, tt := range secretCases {
 		t.Run(tt.name, func(t *testing.T) {
 			got := ScanSecrets([]byte(tt.src))
 			if len(got) != len(tt.want) {
@@ -119,11 +125,14 @@ func TestPosition(t *testing.T) {
 	}
 }
 
+// scanSeeds start FuzzScan and the differential fuzz targets.
+var scanSeeds = []string{"client_secret: " + hex64, pemHeader, `{"kty":"EC","d":"jpsQnnGQmL-YBIffH1136cspYG6"}`,
+	jwt, "password: Lyon2024!", "# 06 12 34 56 78", "+33 (0)6 12 34 56 78", "0033612345678", "Bearer ", "secret", "kty", "+"}
+
 // FuzzScan checks that the raw-source scanners never panic and return
 // ranges inside the source, in order, without overlap.
 func FuzzScan(f *testing.F) {
-	for _, s := range []string{"client_secret: " + hex64, pemHeader, `{"kty":"EC","d":"jpsQnnGQmL-YBIffH1136cspYG6"}`,
-		jwt, "password: Lyon2024!", "# 06 12 34 56 78", "+33 (0)6 12 34 56 78", "0033612345678", "Bearer ", "secret", "kty", "+"} {
+	for _, s := range scanSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -163,11 +172,20 @@ func TestScanBounded(t *testing.T) {
 	}
 }
 
+// hostileUnits repeated over 64 KiB make the scanners work hardest. In the
+// last ones, without a value delimiter, the value of every key runs to the
+// end of the file.
+var hostileUnits = []string{`"kty":"EC",`, "secret ", "bearer ", "password:", "0", ":", "eyJ",
+	"#password=", "?token=", "(secret=", "#mdp=é", "kty{d="}
+
+// hostile is unit repeated to fill size bytes.
+func hostile(unit string, size int) string { return strings.Repeat(unit, size/len(unit)) }
+
 // BenchmarkScanHostile is a 64 KiB file built to make the scanners work:
 // it must stay in the milliseconds.
 func BenchmarkScanHostile(b *testing.B) {
-	for _, unit := range []string{`"kty":"EC",`, "secret ", "bearer ", "password:", "0", ":", "eyJ"} {
-		src := []byte(strings.Repeat(unit, 64<<10/len(unit)))
+	for _, unit := range hostileUnits {
+		src := []byte(hostile(unit, 64<<10)) // the largest file the loader reads
 		b.Run(strings.TrimSpace(unit), func(b *testing.B) {
 			for b.Loop() {
 				ScanSecrets(src)
