@@ -211,7 +211,7 @@ func plainName(name string) bool {
 // else is wrong, and applies if/then/else to objects only (on anything
 // else, "properties" and "required" hold), so a missing or non-object
 // value on the way means no error.
-func (c *conditional) evaluate(v any, location string) []*jsonschema.ValidationError {
+func (c *locatedConditional) evaluate(v any) []*jsonschema.ValidationError {
 	obj, _ := v.(map[string]any)
 	for _, name := range c.at {
 		obj, _ = obj[name].(map[string]any)
@@ -236,7 +236,7 @@ func (c *conditional) evaluate(v any, location string) []*jsonschema.ValidationE
 	}
 	if missing != nil {
 		errs = append(errs, &jsonschema.ValidationError{
-			SchemaURL:        location + b.keywords,
+			SchemaURL:        c.location + b.keywords,
 			InstanceLocation: slices.Clone(c.at),
 			ErrorKind:        &kind.Required{Missing: missing},
 		})
@@ -244,7 +244,7 @@ func (c *conditional) evaluate(v any, location string) []*jsonschema.ValidationE
 	for _, name := range b.forbidden {
 		if _, ok := obj[name]; ok {
 			errs = append(errs, &jsonschema.ValidationError{
-				SchemaURL:        location + b.keywords + "/properties/" + name,
+				SchemaURL:        c.location + b.keywords + "/properties/" + name,
 				InstanceLocation: append(slices.Clone(c.at), name),
 				ErrorKind:        &kind.Not{},
 			})

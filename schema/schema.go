@@ -116,8 +116,7 @@ func (s *Schema) Validate(v any) error {
 	err := s.Schema.Validate(v)
 	var errs []*jsonschema.ValidationError
 	for i := range s.conditionals {
-		c := &s.conditionals[i]
-		errs = append(errs, c.evaluate(v, c.location)...)
+		errs = append(errs, s.conditionals[i].evaluate(v)...)
 	}
 	if len(errs) == 0 {
 		return err
