@@ -255,6 +255,14 @@ func (c *Cache) Open(root string) *Store {
 	return s
 }
 
+// Empty reports whether the index holds no entry (a first run, another
+// version of fsgate, an index that could not be read): no file can be
+// found by its stat data, and callers need not take it before reading.
+func (s *Store) Empty() bool {
+	<-s.opened
+	return len(s.old) == 0
+}
+
 // find returns the entry of path in the index read, or nil.
 func (s *Store) find(path string) *stored {
 	i := sort.Search(len(s.old), func(i int) bool { return s.old[i].path >= path })

@@ -8,7 +8,16 @@ import "syscall"
 // conversion: it runs for every file of every run.
 func StatFile(path string) Stat {
 	var st syscall.Stat_t
-	if err := syscall.Lstat(path, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+	if err := syscall.Lstat(path, &st); err != nil {
+		return Stat{}
+	}
+	return FromSys(&st)
+}
+
+// FromSys is the Stat of what stat, lstat or fstat returned, or the zero
+// Stat if the file is not a regular one.
+func FromSys(st *syscall.Stat_t) Stat {
+	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return Stat{}
 	}
 	return Stat{

@@ -6,7 +6,17 @@ import (
 	"bytes"
 	"io"
 	"os"
+
+	"github.com/fsgate/fsgate/internal/cache"
 )
+
+// readStat is readBounded, and also returns the cache's stat data of the
+// file, taken before it is read.
+func readStat(path string) ([]byte, cache.Stat, error) {
+	st := cache.StatFile(path)
+	src, err := readBounded(path)
+	return src, st, err
+}
 
 // readBounded reads a file, but never more than one byte past the size
 // limit: a 10 GB file costs no more than a 64 KiB one.

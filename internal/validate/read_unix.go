@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"errors"
 	"syscall"
+
+	"github.com/fsgate/fsgate/internal/cache"
 )
 
 var errNotRegular = errors.New("not a regular file")
@@ -21,19 +23,28 @@ var errNotRegular = errors.New("not a regular file")
 // a device put in a file's place is refused instead of blocking the run or
 // being read.
 func readBounded(path string) ([]byte, error) {
+	src, _, err := readStat(path)
+	return src, err
+}
+
+// readStat is readBounded, and also returns the cache's stat data of the
+// file read, from the fstat that comes before the read: what the cache
+// records with the content, as the stat data a later run must find to skip
+// reading it.
+func readStat(path string) ([]byte, cache.Stat, error) {
 	fd, err := retry(func() (int, error) {
 		return syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	})
 	if err != nil {
-		return nil, err
+		return nil, cache.Stat{}, err
 	}
 	defer syscall.Close(fd)
 	var st syscall.Stat_t
 	if _, err := retry(func() (int, error) { return 0, syscall.Fstat(fd, &st) }); err != nil {
-		return nil, err
+		return nil, cache.Stat{}, err
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, errNotRegular
+		return nil, cache.Stat{}, errNotRegular
 	}
 	buf := scratch.Get().(*[]byte)
 	defer scratch.Put(buf)
@@ -49,14 +60,14 @@ func readBounded(path string) ([]byte, error) {
 	for n < want {
 		m, err := retry(func() (int, error) { return syscall.Read(fd, (*buf)[n:want]) })
 		if err != nil {
-			return nil, err
+			return nil, cache.Stat{}, err
 		}
 		if m == 0 {
 			break
 		}
 		n += m
 	}
-	return bytes.Clone((*buf)[:n]), nil
+	return bytes.Clone((*buf)[:n]), statOf(&st), nil
 }
 
 // retry runs a system call again when a signal interrupted it.

@@ -358,15 +358,19 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 	var doc *load.Document
 	if e.mode.IsRegular() {
 		abs := absPath(root, e.path)
-		if store != nil {
-			// Taken before the read: a write after it changes the stat
-			// data the next run compares.
-			st = cache.StatFile(abs)
-			if hit, ok := store.LookupStat(e.path, st); ok {
+		// An empty index (a first run) has nothing to find by stat data:
+		// its lstat per file would be spent for nothing.
+		if store != nil && !store.Empty() {
+			if hit, ok := store.LookupStat(e.path, cache.StatFile(abs)); ok {
 				return f, fromCache(ctx, f, hit), nil
 			}
 		}
-		src, err := readBounded(abs)
+		// st, recorded with the content, is the fstat of the descriptor
+		// read, taken before the read: a write after it changes the stat
+		// data the next run compares.
+		var src []byte
+		var err error
+		src, st, err = readStat(abs)
 		if err != nil {
 			return nil, nil, errorf("%s: %v", e.path, err)
 		}
