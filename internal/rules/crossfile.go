@@ -43,13 +43,14 @@ func (v *crossValue) at() string {
 
 // crossDuplicates reports, through report, every value whose key another
 // file of the same platform and environment holds. A value repeated inside
-// one file is not its business. values appends a request's values to buf.
+// one file is not its business. rule says which values it compares (see
+// crossValueFuncs).
 //
 // It runs over every file on every run, cached or not (a warm run spends
 // most of its time here otherwise): one index per platform and
 // environment, keyed by the value alone and sized once; a value held by
 // one file (nearly all) costs a map entry and no other allocation.
-func crossDuplicates(files []*File, values func(r *request.Request, buf []crossValue) []crossValue,
+func crossDuplicates(files []*File, rule int,
 	report func(r *request.Request, v crossValue, other string) finding.Finding) []finding.Finding {
 	type holding struct {
 		file *File
@@ -67,12 +68,13 @@ func crossDuplicates(files []*File, values func(r *request.Request, buf []crossV
 	sizes := make([]int, len(platformDirs)*len(environmentDirs))
 	for i, f := range sorted {
 		slots[i] = -1
-		if r := f.Request; r != nil {
-			p, e := slices.Index(platformDirs, r.Platform), slices.Index(environmentDirs, r.Environment)
-			if p >= 0 && e >= 0 {
-				slots[i] = p*len(environmentDirs) + e
-				sizes[slots[i]]++
-			}
+		if f.cross != nil {
+			slots[i] = f.cross.slot
+		} else if f.Request != nil {
+			slots[i] = slotOf(f.Request)
+		}
+		if slots[i] >= 0 {
+			sizes[slots[i]]++
 		}
 	}
 	index := make([]map[string]int, len(sizes)) // value → group
@@ -87,8 +89,14 @@ func crossDuplicates(files []*File, values func(r *request.Request, buf []crossV
 		if index[slot] == nil {
 			index[slot] = make(map[string]int, sizes[slot])
 		}
-		buf = values(f.Request, buf[:0])
-		for _, v := range buf {
+		var vals []crossValue
+		if f.cross != nil {
+			vals = f.cross.values[rule]
+		} else {
+			buf = crossValueFuncs[rule](f.Request, buf[:0])
+			vals = buf
+		}
+		for _, v := range vals {
 			if v.key == "" {
 				continue
 			}
@@ -126,6 +134,88 @@ func crossDuplicates(files []*File, values func(r *request.Request, buf []crossV
 	return out
 }
 
+// The values each cross-file rule compares, by rule (crossDatapass…): a
+// file's are worked out once, by PrepareCross, in the engine's parallel
+// phase, where its request is at hand; the rules, which run at the end over
+// every file, then only index them. A file not prepared (a file served by
+// the cache, the wizard's, the tests') is worked out by each rule.
+const (
+	crossDatapass = iota
+	crossDisplayName
+	crossRedirectURI
+	crossReuseSubs
+	crossRuleCount
+)
+
+var crossValueFuncs = [crossRuleCount]func(r *request.Request, buf []crossValue) []crossValue{
+	crossDatapass: func(r *request.Request, buf []crossValue) []crossValue {
+		// FranceConnect stores the digits only: D12345 and H12345 collide.
+		if !isDatapassNumber(r.Datapass) {
+			return buf
+		}
+		return append(buf, crossValue{request.PtrDatapass, -1, request.DatapassDigits(r.Datapass), r.Datapass})
+	},
+	crossDisplayName: func(r *request.Request, buf []crossValue) []crossValue {
+		// Names differing only in case or spacing look the same to users.
+		key := strings.ToLower(collapseSpaces(r.DisplayName))
+		return append(buf, crossValue{request.PtrDisplayName, -1, key, r.DisplayName})
+	},
+	crossRedirectURI: func(r *request.Request, buf []crossValue) []crossValue {
+		for i, u := range r.RedirectURIs {
+			// FranceConnect compares redirect URIs as raw strings.
+			buf = append(buf, crossValue{request.PtrRedirectURIs, i, u, u})
+		}
+		return buf
+	},
+	crossReuseSubs: func(r *request.Request, buf []crossValue) []crossValue {
+		if r.ReuseSubs == nil {
+			return buf
+		}
+		return append(buf, crossValue{request.PtrReuseSubsClientID, -1, strings.ToLower(r.ReuseSubs.ClientID), r.ReuseSubs.ClientID})
+	},
+}
+
+// crossPrep is what the cross-file rules compare of one file: its platform
+// and environment (slotOf) and its values for each rule.
+type crossPrep struct {
+	slot   int
+	values [crossRuleCount][]crossValue
+}
+
+// PrepareCross works out what the cross-file rules compare of f (see
+// crossValueFuncs). The engine calls it for each file it parses, from its
+// workers, before any cross-file rule runs.
+func PrepareCross(f *File) {
+	if f.Request == nil {
+		return
+	}
+	p := &crossPrep{slot: slotOf(f.Request)}
+	if p.slot >= 0 {
+		var all []crossValue // one array for the four lists
+		var ends [crossRuleCount]int
+		for i, values := range crossValueFuncs {
+			all = values(f.Request, all)
+			ends[i] = len(all)
+		}
+		start := 0
+		for i, end := range ends {
+			p.values[i] = all[start:end:end]
+			start = end
+		}
+	}
+	f.cross = p
+}
+
+// slotOf is the index of r's platform and environment among those of the
+// tree (FranceConnect keeps one client collection per pair), or -1.
+func slotOf(r *request.Request) int {
+	p, e := slices.Index(platformDirs, r.Platform), slices.Index(environmentDirs, r.Environment)
+	if p < 0 || e < 0 {
+		return -1
+	}
+	return p*len(environmentDirs) + e
+}
+
 var duplicateDatapass = &Rule{
 	ID:       "duplicate-datapass",
 	Severity: finding.Error,
@@ -133,13 +223,7 @@ var duplicateDatapass = &Rule{
 		"une demande DataPass par FS sur une plateforme et un environnement (FranceConnect : erreur ; FranceConnect+ : avertissement)",
 		"one DataPass request per FS on a platform and environment (FranceConnect: error; FranceConnect+: warning)"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
-			// FranceConnect stores the digits only: D12345 and H12345 collide.
-			if !isDatapassNumber(r.Datapass) {
-				return buf
-			}
-			return append(buf, crossValue{request.PtrDatapass, -1, request.DatapassDigits(r.Datapass), r.Datapass})
-		}, func(r *request.Request, v crossValue, other string) finding.Finding {
+		return crossDuplicates(files, crossDatapass, func(r *request.Request, v crossValue, other string) finding.Finding {
 			if r.IsPlus() {
 				fd := At(v.at(), finding.Tf(
 					"même numéro DataPass (%s) que %s, sur la même plateforme et le même environnement : chaque FS a normalement sa propre demande DataPass ; vérifiez le numéro",
@@ -163,11 +247,7 @@ var duplicateDisplayName = &Rule{
 		"deux FS d'une même plateforme et d'un même environnement n'ont pas le même nom affiché",
 		"two FS of one platform and environment do not share a display name"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
-			// Names differing only in case or spacing look the same to users.
-			key := strings.ToLower(collapseSpaces(r.DisplayName))
-			return append(buf, crossValue{request.PtrDisplayName, -1, key, r.DisplayName})
-		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
+		return crossDuplicates(files, crossDisplayName, func(_ *request.Request, v crossValue, other string) finding.Finding {
 			return At(v.at(), finding.Tf(
 				"même nom affiché que %s (%s), sur la même plateforme et le même environnement : les usagers ne distingueront pas les deux services ; précisez le nom",
 				"same display name as %s (%s), on the same platform and environment: users will not tell the two services apart; make the name more specific",
@@ -183,13 +263,7 @@ var duplicateRedirectURI = &Rule{
 		"une URL de redirection n'est déclarée que par un FS d'une même plateforme et d'un même environnement",
 		"a redirect URI is declared by one FS only on a platform and environment"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
-			for i, u := range r.RedirectURIs {
-				// FranceConnect compares redirect URIs as raw strings.
-				buf = append(buf, crossValue{request.PtrRedirectURIs, i, u, u})
-			}
-			return buf
-		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
+		return crossDuplicates(files, crossRedirectURI, func(_ *request.Request, v crossValue, other string) finding.Finding {
 			return At(v.at(), finding.Tf(
 				"%s : URL de redirection aussi déclarée par %s, sur la même plateforme et le même environnement : vérifiez qu'elle n'a pas été recopiée d'une autre demande",
 				"%s: redirect URI also declared by %s, on the same platform and environment: check it was not copied from another request",
@@ -205,12 +279,7 @@ var duplicateReuseSubs = &Rule{
 		"deux FS d'une même plateforme et d'un même environnement ne reprennent pas les subs du même FS",
 		"two FS of one platform and environment do not reuse the subs of the same FS"),
 	CheckAll: func(_ *Context, files []*File) []finding.Finding {
-		return crossDuplicates(files, func(r *request.Request, buf []crossValue) []crossValue {
-			if r.ReuseSubs == nil {
-				return buf
-			}
-			return append(buf, crossValue{request.PtrReuseSubsClientID, -1, strings.ToLower(r.ReuseSubs.ClientID), r.ReuseSubs.ClientID})
-		}, func(_ *request.Request, v crossValue, other string) finding.Finding {
+		return crossDuplicates(files, crossReuseSubs, func(_ *request.Request, v crossValue, other string) finding.Finding {
 			return At(v.at(), finding.Tf(
 				"`spec.reuseSubs.clientId` : %s reprend aussi les subs de ce FS, sur la même plateforme et le même environnement : deux FS donneraient les mêmes identifiants (sub) aux mêmes usagers ; vérifiez le client ID",
 				"`spec.reuseSubs.clientId`: %s also reuses the subs of this FS, on the same platform and environment: two FS would give the same users the same identifiers (sub); check the client ID",

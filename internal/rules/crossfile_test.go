@@ -160,6 +160,23 @@ func crossCompare(t *testing.T, r *Rule, files []*File, want []crossGot) {
 	if !slices.Equal(again, got) {
 		t.Errorf("%s depends on the order of the files:\n%v\n%v", r.ID, got, again)
 	}
+	// The engine prepares the files it parses (PrepareCross), not those
+	// the cache serves: every file, or some, prepared, the same findings.
+	for _, every := range []int{1, 2} {
+		prepared := make([]*File, len(files))
+		for i, f := range files {
+			c := *f
+			if i%every == 0 {
+				PrepareCross(&c)
+			}
+			prepared[i] = &c
+		}
+		again := runCross(t, r, prepared)
+		sortGot(again)
+		if !slices.Equal(again, got) {
+			t.Errorf("%s, one file in %d prepared:\n%v\nwant %v", r.ID, every, again, got)
+		}
+	}
 }
 
 func TestCrossFileRulesSkipInvalidPlatforms(t *testing.T) {

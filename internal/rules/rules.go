@@ -27,7 +27,8 @@ type File struct {
 	// engine's cache, which keeps the shape of the tree, not the tree.
 	Positions Locator
 
-	uris *[]checkedURI // the URIs checked once for every uri-* rule
+	uris  *[]checkedURI // the URIs checked once for every uri-* rule
+	cross *crossPrep    // what the cross-file rules compare (PrepareCross)
 }
 
 // Settle lets go of what only the per-file rules use (the tree, the

@@ -393,6 +393,7 @@ func checkFile(root string, e entry, ctx *rules.Context, store *cache.Store) (*r
 		if doc.Valid {
 			out = append(out, schemacheck.Check(s, doc.Root, doc.Value)...)
 			f.Request = request.FromValue(doc.Value)
+			rules.PrepareCross(f)
 		}
 	}
 	out = append(out, fileRules(ctx, f, false)...)
