@@ -463,25 +463,39 @@ func plainText(src []byte) bool {
 				continue
 			}
 		}
-		c := src[i]
-		if c < utf8.RuneSelf {
-			if c < ' ' && c != '\n' || c == 0x7f {
+		if c := src[i]; c < utf8.RuneSelf { // inline: a line feed stops most words
+			if !plainASCII(c) {
 				return false
 			}
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRune(src[i:])
-		switch {
-		case r == utf8.RuneError && size == 1,
-			r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF,
-			r < 0xA0, r >= 0xD800 && r < 0xE000, r > 0xFFFD && r < 0x10000:
+		size, ok := plainChar(src[i:])
+		if !ok {
 			return false
 		}
 		i += size
 	}
 	return true
 }
+
+// plainChar judges the character src starts with (see plainText) and
+// returns its size.
+func plainChar(src []byte) (size int, ok bool) {
+	if c := src[0]; c < utf8.RuneSelf {
+		return 1, plainASCII(c)
+	}
+	r, size := utf8.DecodeRune(src)
+	switch {
+	case r == utf8.RuneError && size == 1,
+		r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF,
+		r < 0xA0, r >= 0xD800 && r < 0xE000, r > 0xFFFD && r < 0x10000:
+		return size, false
+	}
+	return size, true
+}
+
+func plainASCII(c byte) bool { return c >= ' ' && c != 0x7f || c == '\n' }
 
 // plainTag is the tag yaml.v3 resolves for a plain scalar (its resolve
 // function, tag part only).

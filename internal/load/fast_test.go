@@ -257,23 +257,12 @@ func BenchmarkLongAccentedFlowLine(b *testing.B) {
 	}
 }
 
-// plainTextBytewise is plainText a byte at a time, as it was first
-// written: the reference for its eight-byte steps.
+// plainTextBytewise is plainText without its eight-byte steps, a
+// character at a time as it was first written: the reference for them.
 func plainTextBytewise(src []byte) bool {
 	for i := 0; i < len(src); {
-		c := src[i]
-		if c < utf8.RuneSelf {
-			if c < ' ' && c != '\n' || c == 0x7f {
-				return false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(src[i:])
-		switch {
-		case r == utf8.RuneError && size == 1,
-			r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF,
-			r < 0xA0, r >= 0xD800 && r < 0xE000, r > 0xFFFD && r < 0x10000:
+		size, ok := plainChar(src[i:])
+		if !ok {
 			return false
 		}
 		i += size
