@@ -45,12 +45,10 @@ type JSONReport struct {
 }
 
 func writeJSON(w io.Writer, in *Input) error {
-	out := JSONReport{Version: JSONVersion, Files: fileCounts(in)}
-	out.Summary.Files = len(out.Files)
-	out.Summary.Errors, out.Summary.Warnings = finding.Count(in.Findings)
+	files := fileCounts(in)
 	// ~100 bytes a file and ~400 a finding: one allocation in most runs.
-	b := make([]byte, 0, 256+100*len(out.Files)+400*len(in.Findings))
-	_, err := w.Write(appendJSONReport(b, &out, in))
+	b := make([]byte, 0, 256+100*len(files)+400*len(in.Findings))
+	_, err := w.Write(appendJSONReport(b, in, files))
 	return err
 }
 
@@ -60,9 +58,9 @@ func writeJSON(w io.Writer, in *Input) error {
 // took three quarters of the encoding's 30 ms, on one core, after all the
 // validation. The findings come from in, so that they are not copied into
 // JSONFindings first.
-func appendJSONReport(b []byte, out *JSONReport, in *Input) []byte {
+func appendJSONReport(b []byte, in *Input, files []fileCount) []byte {
 	b = append(b, "{\n  \"version\": "...)
-	b = strconv.AppendInt(b, int64(out.Version), 10)
+	b = strconv.AppendInt(b, JSONVersion, 10)
 	b = append(b, ",\n  \"findings\": ["...)
 	for i, f := range in.Findings {
 		if i > 0 {
@@ -86,7 +84,7 @@ func appendJSONReport(b []byte, out *JSONReport, in *Input) []byte {
 		b = append(b, "\n  "...)
 	}
 	b = append(b, "],\n  \"files\": ["...)
-	for i, c := range out.Files {
+	for i, c := range files {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -96,13 +94,14 @@ func appendJSONReport(b []byte, out *JSONReport, in *Input) []byte {
 		b = appendIntField(b, "warnings", c.Warnings, 6)
 		b = closeObject(b, 4)
 	}
-	if len(out.Files) > 0 {
+	if len(files) > 0 {
 		b = append(b, "\n  "...)
 	}
 	b = append(b, "],\n  \"summary\": {"...)
-	b = appendIntField(b, "files", out.Summary.Files, 4)
-	b = appendIntField(b, "errors", out.Summary.Errors, 4)
-	b = appendIntField(b, "warnings", out.Summary.Warnings, 4)
+	errs, warnings := finding.Count(in.Findings)
+	b = appendIntField(b, "files", len(files), 4)
+	b = appendIntField(b, "errors", errs, 4)
+	b = appendIntField(b, "warnings", warnings, 4)
 	b = closeObject(b, 2)
 	return append(b, "\n}\n"...)
 }
