@@ -128,26 +128,27 @@ func parseConditional(sch map[string]any, base string, at []string) (conditional
 		return conditional{}, false
 	}
 	c := conditional{at: at, prop: prop, value: value}
-	for key, b := range map[string]**branch{"then": &c.then, "else": &c.els} {
-		v, present := sch[key]
-		if !present {
-			continue
-		}
-		parsed, ok := parseBranch(v, base+"/"+key)
-		if !ok {
-			return conditional{}, false
-		}
-		*b = parsed
+	then, thenOK := parseBranch(sch, "then", base)
+	els, elseOK := parseBranch(sch, "else", base)
+	if !thenOK || !elseOK || then == nil && els == nil {
+		return conditional{}, false
 	}
-	return c, c.then != nil || c.els != nil
+	c.then, c.els = then, els
+	return c, true
 }
 
-func parseBranch(v any, keywords string) (*branch, bool) {
+// parseBranch reads the then or else (key) of parent, whose keywords are
+// at base in the document: nil and true when there is none.
+func parseBranch(parent map[string]any, key, base string) (*branch, bool) {
+	v, present := parent[key]
+	if !present {
+		return nil, true
+	}
 	sch, ok := v.(map[string]any)
 	if !ok || !onlyKeys(sch, "required", "properties") {
 		return nil, false
 	}
-	b := &branch{keywords: keywords}
+	b := &branch{keywords: base + "/" + key}
 	if req, present := sch["required"]; present {
 		list, ok := req.([]any)
 		if !ok {
