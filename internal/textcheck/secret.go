@@ -407,7 +407,7 @@ func scanFCSecrets(src []byte, add func(Secret)) {
 		}
 		if run > lineEnd {
 			lineStart, lineEnd = lineBounds(src, run)
-			lineSaysSecret = containsLower(src[lineStart:lineEnd], "secret")
+			lineSaysSecret = indexLower(src[lineStart:lineEnd], "secret") >= 0
 		}
 		if !lineSaysSecret {
 			continue
@@ -417,17 +417,6 @@ func scanFCSecrets(src []byte, add func(Secret)) {
 		}
 		add(Secret{Kind: FCClientSecret, Start: run, End: end})
 	}
-}
-
-// containsLower reports whether s, lowercased (ASCII only), contains
-// lower.
-func containsLower(s []byte, lower string) bool {
-	for i := 0; i+len(lower) <= len(s); i++ {
-		if equalLower(s[i:i+len(lower)], lower) {
-			return true
-		}
-	}
-	return false
 }
 
 // scanBearer finds "Bearer <token>" (in any case), the value of a pasted
